@@ -1,0 +1,16 @@
+using Sim.Core.Api.History;
+
+namespace Sim.Core.Api;
+
+/// <summary>Settings of one API server.</summary>
+public sealed record ApiServerOptions
+{
+    /// <summary>What the history keeps; default <see cref="HistoryRetention.Full"/>.</summary>
+    public HistoryRetention HistoryRetention { get; init; } = HistoryRetention.Full;
+
+    /// <summary>How many recent changes a watch may resume from before getting 410 Gone.</summary>
+    public int WatchWindow { get; init; } = 10_000;
+
+    /// <summary>Create the built-in namespaces and the <c>kubernetes</c> Service at start, as kube-apiserver does.</summary>
+    public bool Bootstrap { get; init; } = true;
+}

@@ -1,0 +1,29 @@
+using k8s.Models;
+
+namespace Sim.Core.Api;
+
+/// <summary>What kube-apiserver creates at start: the system namespaces and the <c>kubernetes</c> Service.</summary>
+internal static class Bootstrap
+{
+    public static readonly string[] SystemNamespaces = ["default", "kube-node-lease", "kube-public", "kube-system"];
+
+    public static void Run(ApiServer server)
+    {
+        foreach (var name in SystemNamespaces)
+            server.Create(new V1Namespace { Metadata = new V1ObjectMeta { Name = name } }).Unwrap();
+        server.Create(new V1Service
+        {
+            Metadata = new V1ObjectMeta
+            {
+                Name = "kubernetes",
+                NamespaceProperty = "default",
+                Labels = new Dictionary<string, string> { ["component"] = "apiserver", ["provider"] = "kubernetes" },
+            },
+            Spec = new V1ServiceSpec
+            {
+                ClusterIP = "10.96.0.1",
+                Ports = [new V1ServicePort { Name = "https", Port = 443, Protocol = "TCP", TargetPort = 6443 }],
+            },
+        }).Unwrap();
+    }
+}

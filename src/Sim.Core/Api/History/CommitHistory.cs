@@ -1,0 +1,152 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using k8s;
+using Sim.Core.Serialization;
+using Sim.Core.Time;
+
+namespace Sim.Core.Api.History;
+
+/// <summary>
+/// The append-only history of every committed change, in commit order, as the JSONL lines of contracts.md section 3,
+/// with a running SHA-256 over exactly those bytes. Current state is a projection of it (see <see cref="ApiServer"/>).
+/// </summary>
+public sealed class CommitHistory : IDisposable
+{
+    private readonly IncrementalHash? _hash;
+    private readonly List<HistoryEntry> _entries = [];
+    private readonly ArrayBufferWriter<byte> _buffer = new(4096);
+    private readonly Utf8JsonWriter _writer;
+    private readonly SimTime _origin;
+    private string? _finalHash;
+
+    /// <summary>A history whose <c>time</c> field counts seconds from <paramref name="origin"/>.</summary>
+    public CommitHistory(HistoryRetention retention, SimTime origin)
+    {
+        Retention = retention;
+        _origin = origin;
+        if (retention != HistoryRetention.Off) _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        _writer = new Utf8JsonWriter(_buffer, new JsonWriterOptions { Encoder = KubeJson.Options.Encoder, SkipValidation = true });
+    }
+
+    /// <summary>What this history keeps.</summary>
+    public HistoryRetention Retention { get; }
+
+    /// <summary>How many lines have been appended (kept or not).</summary>
+    public long Count { get; private set; }
+
+    /// <summary>How many bytes the history file would hold.</summary>
+    public long Bytes { get; private set; }
+
+    /// <summary>The kept entries (empty unless retention is <see cref="HistoryRetention.Full"/>).</summary>
+    public IReadOnlyList<HistoryEntry> Entries => _entries;
+
+    /// <summary>Called for each appended entry (e.g. to stream the file as the run goes).</summary>
+    public event Action<HistoryEntry>? Appended;
+
+    /// <summary>Appends a committed change.</summary>
+    internal void AppendChange(long resourceVersion, SimTime time, WatchEventType type, ObjectKey key, KubeObject obj)
+    {
+        if (Retention == HistoryRetention.Off)
+        {
+            Count++;
+            return;
+        }
+        _writer.Reset();
+        _buffer.ResetWrittenCount();
+        _writer.WriteStartObject();
+        _writer.WriteString("resourceVersion"u8, resourceVersion.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        _writer.WritePropertyName("time"u8);
+        _writer.WriteRawValue((time - _origin).ToSecondsString(), skipInputValidation: true);
+        _writer.WriteString("type"u8, TypeName(type));
+        _writer.WritePropertyName("object"u8);
+        KubeJson.Write(_writer, obj);
+        _writer.WriteEndObject();
+        Finish(resourceVersion, time, type, key);
+    }
+
+    /// <summary>Appends a simulation line (<c>"type":"SIM"</c>) recording an action on the world, such as a fault.</summary>
+    public void AppendSimulationAction(SimTime time, string action, IReadOnlyDictionary<string, string> details)
+    {
+        if (Retention == HistoryRetention.Off)
+        {
+            Count++;
+            return;
+        }
+        _writer.Reset();
+        _buffer.ResetWrittenCount();
+        _writer.WriteStartObject();
+        _writer.WritePropertyName("time"u8);
+        _writer.WriteRawValue((time - _origin).ToSecondsString(), skipInputValidation: true);
+        _writer.WriteString("type"u8, "SIM"u8);
+        _writer.WriteString("action"u8, action);
+        foreach (var kv in details.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+            _writer.WriteString(kv.Key, kv.Value);
+        _writer.WriteEndObject();
+        Finish(0, time, null, null);
+    }
+
+    private void Finish(long resourceVersion, SimTime time, WatchEventType? type, ObjectKey? key)
+    {
+        _writer.Flush();
+        _buffer.Write("\n"u8);
+        var line = _buffer.WrittenSpan;
+        _hash!.AppendData(line);
+        Count++;
+        Bytes += line.Length;
+        HistoryEntry? entry = null;
+        if (Retention == HistoryRetention.Full)
+        {
+            entry = new HistoryEntry(resourceVersion, time, type, key, line.ToArray());
+            _entries.Add(entry);
+        }
+        if (Appended is { } appended)
+            appended(entry ?? new HistoryEntry(resourceVersion, time, type, key, line.ToArray()));
+    }
+
+    /// <summary>
+    /// The lowercase hex SHA-256 of every line appended so far, equal to <c>sha256sum</c> of the written file.
+    /// Null when retention is <see cref="HistoryRetention.Off"/>.
+    /// </summary>
+    public string? Hash
+    {
+        get
+        {
+            if (_hash is null) return null;
+            if (_finalHash is not null) return _finalHash;
+            Span<byte> digest = stackalloc byte[32];
+            _hash.GetCurrentHash(digest);
+            return Convert.ToHexStringLower(digest);
+        }
+    }
+
+    /// <summary>Writes the kept history as the JSONL file of contracts.md section 3.</summary>
+    public void WriteTo(Stream stream)
+    {
+        if (Retention != HistoryRetention.Full)
+            throw new InvalidOperationException("The history was not retained; run with HistoryRetention.Full to write it.");
+        foreach (var e in _entries) stream.Write(e.Line.Span);
+    }
+
+    /// <summary>Kubernetes' watch event names.</summary>
+    public static string TypeName(WatchEventType type) => type switch
+    {
+        WatchEventType.Added => "ADDED",
+        WatchEventType.Modified => "MODIFIED",
+        WatchEventType.Deleted => "DELETED",
+        WatchEventType.Bookmark => "BOOKMARK",
+        _ => "ERROR",
+    };
+
+    /// <summary>The line's text, for diagnostics.</summary>
+    public static string LineText(HistoryEntry entry) => Encoding.UTF8.GetString(entry.Line.Span);
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _finalHash = Hash;
+        _hash?.Dispose();
+        _writer.Dispose();
+    }
+}

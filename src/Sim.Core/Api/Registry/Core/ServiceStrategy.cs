@@ -1,0 +1,101 @@
+using k8s.Models;
+
+namespace Sim.Core.Api.Registry.Core;
+
+/// <summary>
+/// Services: ClusterIP type, TCP ports with targetPort = port, single-stack IPv4, a cluster IP (and node ports) allocated
+/// at create from the service CIDR 10.96.0.0/12; the cluster IP is immutable.
+/// </summary>
+internal sealed class ServiceStrategy : KindStrategy<V1Service>
+{
+    public static readonly string[] Types = ["ClusterIP", "ExternalName", "LoadBalancer", "NodePort"];
+
+    public override bool NameIsDnsLabel => true;
+
+    protected override bool ChangesGeneration(V1Service obj, V1Service old) => false;
+
+    protected override void Default(V1Service svc)
+    {
+        svc.Spec ??= new V1ServiceSpec();
+        var spec = svc.Spec;
+        spec.Type ??= "ClusterIP";
+        if (spec.Type != "ExternalName")
+        {
+            spec.SessionAffinity ??= "None";
+            spec.InternalTrafficPolicy ??= "Cluster";
+        }
+        foreach (var p in spec.Ports ?? [])
+        {
+            p.Protocol ??= "TCP";
+            if (p.TargetPort is null || p.TargetPort.Value is "0" or "") p.TargetPort = p.Port;
+        }
+        if (spec.Type is "NodePort" or "LoadBalancer") spec.ExternalTrafficPolicy ??= "Cluster";
+    }
+
+    protected override void PrepareForCreate(V1Service svc, StrategyContext ctx)
+    {
+        svc.Status = new V1ServiceStatus { LoadBalancer = new V1LoadBalancerStatus() };
+        var spec = svc.Spec;
+        if (spec.Type == "ExternalName") return;
+        if (string.IsNullOrEmpty(spec.ClusterIP)) spec.ClusterIP = ctx.Server.ServiceAddresses.AllocateClusterIp();
+        else if (spec.ClusterIP != "None") ctx.Server.ServiceAddresses.Reserve(spec.ClusterIP);
+        spec.ClusterIPs = [spec.ClusterIP];
+        spec.IpFamilies ??= ["IPv4"];
+        spec.IpFamilyPolicy ??= "SingleStack";
+        if (spec.Type is "NodePort" or "LoadBalancer")
+            foreach (var p in spec.Ports ?? [])
+                if (p.NodePort is null or 0) p.NodePort = ctx.Server.ServiceAddresses.AllocateNodePort();
+    }
+
+    protected override IEnumerable<FieldError> Validate(V1Service svc)
+    {
+        var spec = svc.Spec;
+        if (spec.Type is { } t && !Types.Contains(t)) yield return FieldError.NotSupported("spec.type", t, Types);
+        if (spec.Type == "ExternalName" && string.IsNullOrEmpty(spec.ExternalName)) yield return FieldError.Required("spec.externalName");
+        var headless = spec.ClusterIP == "None";
+        if ((spec.Ports is null || spec.Ports.Count == 0) && spec.Type != "ExternalName" && !headless)
+            yield return FieldError.Required("spec.ports");
+        var names = new HashSet<string>();
+        for (var i = 0; i < (spec.Ports?.Count ?? 0); i++)
+        {
+            var p = spec.Ports![i];
+            var path = $"spec.ports[{i}]";
+            if (spec.Ports.Count > 1 && string.IsNullOrEmpty(p.Name)) yield return FieldError.Required(path + ".name");
+            else if (!string.IsNullOrEmpty(p.Name) && !names.Add(p.Name)) yield return FieldError.Duplicate(path + ".name", p.Name);
+            if (p.Port is < 1 or > 65535) yield return FieldError.Invalid(path + ".port", (long)p.Port, "must be between 1 and 65535, inclusive");
+            if (p.Protocol is { } proto && proto is not ("TCP" or "UDP" or "SCTP")) yield return FieldError.NotSupported(path + ".protocol", proto, "SCTP", "TCP", "UDP");
+            if (p.NodePort is { } np && np != 0 && (np < 30000 || np > 32767))
+                yield return FieldError.Invalid(path + ".nodePort", (long)np, "provided port is not in the valid range. The range of valid ports is 30000-32767");
+        }
+        foreach (var e in ObjectMetaValidation.ValidateLabels(spec.Selector, "spec.selector")) yield return e;
+        if (spec.SessionAffinity is { } sa && sa is not ("None" or "ClientIP")) yield return FieldError.NotSupported("spec.sessionAffinity", sa, "ClientIP", "None");
+    }
+
+    protected override void PrepareForUpdate(V1Service svc, V1Service old, StrategyContext ctx)
+    {
+        // Allocated addresses survive an update that does not mention them (kubectl apply rarely does).
+        if (string.IsNullOrEmpty(svc.Spec.ClusterIP)) svc.Spec.ClusterIP = old.Spec.ClusterIP;
+        svc.Spec.ClusterIPs ??= old.Spec.ClusterIPs;
+        svc.Spec.IpFamilies ??= old.Spec.IpFamilies;
+        svc.Spec.IpFamilyPolicy ??= old.Spec.IpFamilyPolicy;
+        foreach (var p in svc.Spec.Ports ?? [])
+        {
+            if (p.NodePort is null or 0 && old.Spec.Ports?.FirstOrDefault(o => o.Port == p.Port && o.Protocol == p.Protocol) is { NodePort: { } np })
+                p.NodePort = np;
+        }
+    }
+
+    protected override IEnumerable<FieldError> ValidateUpdate(V1Service svc, V1Service old)
+    {
+        foreach (var e in Validate(svc)) yield return e;
+        if (old.Spec.Type != "ExternalName" && svc.Spec.Type != "ExternalName" && svc.Spec.ClusterIP != old.Spec.ClusterIP)
+            yield return FieldError.Invalid("spec.clusterIPs[0]", new GoLiteral("[]string{" + GoValue.Quote(svc.Spec.ClusterIP ?? "") + "}"), "may not change once set");
+    }
+
+    protected override string? FieldValue(V1Service svc, string field) => field switch
+    {
+        "spec.clusterIP" => svc.Spec?.ClusterIP ?? "",
+        "spec.type" => svc.Spec?.Type ?? "",
+        _ => null,
+    };
+}

@@ -1,0 +1,81 @@
+using k8s.Models;
+
+namespace Sim.Core.Api.Registry;
+
+/// <summary>
+/// How the API server treats one kind, after Kubernetes' registry strategies: defaulting, create/update preparation,
+/// validation, graceful deletion, default propagation and field-selector fields.
+/// </summary>
+internal abstract class KindStrategy
+{
+    public abstract ResourceKind Kind { get; }
+
+    /// <summary>Applies API defaults; runs on every decoded write (create, update, patch), as Kubernetes' defaulters do.</summary>
+    public virtual void Default(KubeObject obj) { }
+
+    /// <summary>Create-time preparation: reset status, server-generated fields and mutating admission.</summary>
+    public virtual void PrepareForCreate(KubeObject obj, StrategyContext ctx) { }
+
+    /// <summary>Update-time preparation of a main-resource write (status is already carried over).</summary>
+    public virtual void PrepareForUpdate(KubeObject obj, KubeObject old, StrategyContext ctx) { }
+
+    /// <summary>Semantic validation of a new object (metadata is validated by the server).</summary>
+    public virtual IEnumerable<FieldError> Validate(KubeObject obj) => [];
+
+    /// <summary>Validation of an update, including immutability rules; defaults to <see cref="Validate"/>.</summary>
+    public virtual IEnumerable<FieldError> ValidateUpdate(KubeObject obj, KubeObject old) => Validate(obj);
+
+    /// <summary>Validation of a status write.</summary>
+    public virtual IEnumerable<FieldError> ValidateStatusUpdate(KubeObject obj, KubeObject old) => [];
+
+    /// <summary>Whether names must be RFC 1123 labels rather than subdomains.</summary>
+    public virtual bool NameIsDnsLabel => false;
+
+    /// <summary>The propagation a DELETE without one uses.</summary>
+    public virtual PropagationPolicy DefaultPropagation => PropagationPolicy.Background;
+
+    /// <summary>Graceful deletion period for this object, or null when it is deleted at once.</summary>
+    public virtual long? GracePeriodSeconds(KubeObject obj, long? requested) => null;
+
+    /// <summary>Whether the change bumps <c>metadata.generation</c>.</summary>
+    public virtual bool ChangesGeneration(KubeObject obj, KubeObject old) =>
+        !Serialization.ModelCopy.SemanticEquals(ModelShape.GetSpec(obj), ModelShape.GetSpec(old));
+
+    /// <summary>The value of a kind-specific field-selector field, or null when the field is not supported.</summary>
+    public virtual string? FieldValue(KubeObject obj, string field) => null;
+
+    /// <summary>Changes made when an object starts terminating (e.g. a namespace's Terminating phase).</summary>
+    public virtual void PrepareForDelete(KubeObject obj) { }
+
+    /// <summary>Checks run before a DELETE is accepted (e.g. namespaces that cannot be deleted).</summary>
+    public virtual ApiError? CheckDelete(KubeObject obj) => null;
+}
+
+/// <summary>A <see cref="KindStrategy"/> over one model type.</summary>
+internal abstract class KindStrategy<T> : KindStrategy where T : class, KubeObject
+{
+    public override ResourceKind Kind { get; } = ResourceKinds.For<T>();
+
+    public sealed override void Default(KubeObject obj) => Default((T)obj);
+    public sealed override void PrepareForCreate(KubeObject obj, StrategyContext ctx) => PrepareForCreate((T)obj, ctx);
+    public sealed override void PrepareForUpdate(KubeObject obj, KubeObject old, StrategyContext ctx) => PrepareForUpdate((T)obj, (T)old, ctx);
+    public sealed override IEnumerable<FieldError> Validate(KubeObject obj) => Validate((T)obj);
+    public sealed override IEnumerable<FieldError> ValidateUpdate(KubeObject obj, KubeObject old) => ValidateUpdate((T)obj, (T)old);
+    public sealed override IEnumerable<FieldError> ValidateStatusUpdate(KubeObject obj, KubeObject old) => ValidateStatusUpdate((T)obj, (T)old);
+    public sealed override long? GracePeriodSeconds(KubeObject obj, long? requested) => GracePeriodSeconds((T)obj, requested);
+    public sealed override string? FieldValue(KubeObject obj, string field) => FieldValue((T)obj, field);
+    public sealed override bool ChangesGeneration(KubeObject obj, KubeObject old) => ChangesGeneration((T)obj, (T)old);
+
+    protected virtual void Default(T obj) { }
+    protected virtual void PrepareForCreate(T obj, StrategyContext ctx) { }
+    protected virtual void PrepareForUpdate(T obj, T old, StrategyContext ctx) { }
+    protected virtual IEnumerable<FieldError> Validate(T obj) => [];
+    protected virtual IEnumerable<FieldError> ValidateUpdate(T obj, T old) => Validate(obj);
+    protected virtual IEnumerable<FieldError> ValidateStatusUpdate(T obj, T old) => [];
+    protected virtual long? GracePeriodSeconds(T obj, long? requested) => null;
+    protected virtual string? FieldValue(T obj, string field) => null;
+    protected virtual bool ChangesGeneration(T obj, T old) => base.ChangesGeneration(obj, old);
+}
+
+/// <summary>What a strategy may consult: the clock and the server's current state (for admission-like defaults).</summary>
+internal sealed record StrategyContext(Time.SimTime Now, ApiServer Server);

@@ -1,0 +1,87 @@
+using k8s.Models;
+using Sim.Core.Api.Selectors;
+
+namespace Sim.Core.Api.Registry;
+
+/// <summary>Kubernetes' <c>ValidateObjectMeta</c> and friends: names, labels, annotations, owner references, finalizers.</summary>
+internal static class ObjectMetaValidation
+{
+    private const int TotalAnnotationSizeLimit = 256 * 1024;
+
+    public static IEnumerable<FieldError> Validate(V1ObjectMeta meta, ResourceKind kind, bool nameIsDnsLabel, string path = "metadata")
+    {
+        if (string.IsNullOrEmpty(meta.Name))
+        {
+            if (string.IsNullOrEmpty(meta.GenerateName))
+                yield return FieldError.Required(path + ".name", "name or generateName is required");
+        }
+        else
+        {
+            var nameError = nameIsDnsLabel ? Names.ValidateDns1123Label(meta.Name) : Names.ValidateDns1123Subdomain(meta.Name);
+            if (nameError is not null) yield return FieldError.Invalid(path + ".name", meta.Name, nameError);
+        }
+        if (!string.IsNullOrEmpty(meta.GenerateName))
+        {
+            var prefix = meta.GenerateName.TrimEnd('-');
+            var prefixError = prefix.Length == 0 ? null : nameIsDnsLabel ? Names.ValidateDns1123Label(prefix) : Names.ValidateDns1123Subdomain(prefix);
+            if (prefixError is not null) yield return FieldError.Invalid(path + ".generateName", meta.GenerateName, prefixError);
+        }
+        if (kind.Namespaced)
+        {
+            if (string.IsNullOrEmpty(meta.NamespaceProperty)) yield return FieldError.Required(path + ".namespace");
+            else if (Names.ValidateDns1123Label(meta.NamespaceProperty) is { } nsError)
+                yield return FieldError.Invalid(path + ".namespace", meta.NamespaceProperty, nsError);
+        }
+        foreach (var e in ValidateLabels(meta.Labels, path + ".labels")) yield return e;
+        foreach (var e in ValidateAnnotations(meta.Annotations, path + ".annotations")) yield return e;
+        foreach (var e in ValidateOwnerReferences(meta.OwnerReferences, path + ".ownerReferences")) yield return e;
+        if (meta.Finalizers is not null)
+        {
+            for (var i = 0; i < meta.Finalizers.Count; i++)
+            {
+                if (Labels.ValidateQualifiedName(meta.Finalizers[i]) is { } fe)
+                    yield return FieldError.Invalid($"{path}.finalizers[{i}]", meta.Finalizers[i], fe);
+            }
+        }
+    }
+
+    public static IEnumerable<FieldError> ValidateLabels(IDictionary<string, string>? labels, string path)
+    {
+        if (labels is null) yield break;
+        foreach (var (key, value) in labels.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            if (Labels.ValidateQualifiedName(key) is { } keyError) yield return FieldError.Invalid(path, key, keyError);
+            if (Labels.ValidateValue(value) is { } valueError) yield return FieldError.Invalid(path, value, valueError);
+        }
+    }
+
+    public static IEnumerable<FieldError> ValidateAnnotations(IDictionary<string, string>? annotations, string path)
+    {
+        if (annotations is null) yield break;
+        long total = 0;
+        foreach (var (key, value) in annotations.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            if (Labels.ValidateQualifiedName(key.ToLowerInvariant()) is { } keyError) yield return FieldError.Invalid(path, key, keyError);
+            total += key.Length + value.Length;
+        }
+        if (total > TotalAnnotationSizeLimit)
+            yield return new FieldError(FieldErrorType.TooLong, path, null, $"must have at most {TotalAnnotationSizeLimit} bytes");
+    }
+
+    private static IEnumerable<FieldError> ValidateOwnerReferences(IList<V1OwnerReference>? refs, string path)
+    {
+        if (refs is null) yield break;
+        var controllers = 0;
+        for (var i = 0; i < refs.Count; i++)
+        {
+            var r = refs[i];
+            if (string.IsNullOrEmpty(r.ApiVersion)) yield return FieldError.Invalid(path + ".apiVersion", r.ApiVersion ?? "", "version must not be empty");
+            if (string.IsNullOrEmpty(r.Kind)) yield return FieldError.Invalid(path + ".kind", r.Kind ?? "", "kind must not be empty");
+            if (string.IsNullOrEmpty(r.Name)) yield return FieldError.Invalid(path + ".name", r.Name ?? "", "name must not be empty");
+            if (string.IsNullOrEmpty(r.Uid)) yield return FieldError.Invalid(path + ".uid", r.Uid ?? "", "uid must not be empty");
+            if (r.Controller == true) controllers++;
+        }
+        if (controllers > 1)
+            yield return FieldError.Invalid(path, new GoLiteral("[]v1.OwnerReference{...}"), "Only one reference can have Controller set to true");
+    }
+}

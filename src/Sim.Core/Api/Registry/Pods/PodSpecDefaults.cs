@@ -1,0 +1,79 @@
+using k8s.Models;
+
+namespace Sim.Core.Api.Registry.Pods;
+
+/// <summary>Kubernetes' core/v1 defaulters for a pod spec (used for pods and for every pod template).</summary>
+internal static class PodSpecDefaults
+{
+    public static void Apply(V1PodSpec? spec)
+    {
+        if (spec is null) return;
+        spec.DnsPolicy ??= "ClusterFirst";
+        spec.RestartPolicy ??= "Always";
+        spec.TerminationGracePeriodSeconds ??= 30;
+        spec.SecurityContext ??= new V1PodSecurityContext();
+        spec.SchedulerName ??= "default-scheduler";
+        if (spec.HostNetwork == true)
+        {
+            // Host-network pods default their container ports' hostPort to the containerPort.
+            foreach (var c in spec.Containers ?? []) foreach (var p in c.Ports ?? []) p.HostPort ??= p.ContainerPort;
+        }
+        foreach (var c in spec.InitContainers ?? []) DefaultContainer(c);
+        foreach (var c in spec.Containers ?? []) DefaultContainer(c);
+        foreach (var v in spec.Volumes ?? []) DefaultVolume(v);
+    }
+
+    public static void DefaultContainer(V1Container c)
+    {
+        c.TerminationMessagePath ??= "/dev/termination-log";
+        c.TerminationMessagePolicy ??= "File";
+        c.ImagePullPolicy ??= PullPolicyFor(c.Image);
+        c.Resources ??= new V1ResourceRequirements();
+        // A container with limits but no requests gets requests equal to its limits.
+        if (c.Resources.Limits is { Count: > 0 } limits)
+        {
+            c.Resources.Requests ??= new Dictionary<string, ResourceQuantity>();
+            foreach (var (name, q) in limits)
+                if (!c.Resources.Requests.ContainsKey(name)) c.Resources.Requests[name] = q;
+        }
+        foreach (var p in c.Ports ?? []) p.Protocol ??= "TCP";
+        foreach (var e in c.Env ?? [])
+            if (e.ValueFrom?.FieldRef is { } fr) fr.ApiVersion ??= "v1";
+        DefaultProbe(c.LivenessProbe);
+        DefaultProbe(c.ReadinessProbe);
+        DefaultProbe(c.StartupProbe);
+    }
+
+    private static void DefaultProbe(V1Probe? p)
+    {
+        if (p is null) return;
+        p.TimeoutSeconds ??= 1;
+        p.PeriodSeconds ??= 10;
+        p.SuccessThreshold ??= 1;
+        p.FailureThreshold ??= 3;
+        if (p.HttpGet is { } h) h.Scheme ??= "HTTP";
+    }
+
+    private static void DefaultVolume(V1Volume v)
+    {
+        if (v.ConfigMap is { } cm) cm.DefaultMode ??= 420;
+        if (v.Secret is { } s) s.DefaultMode ??= 420;
+        if (v.Projected is { } pr) pr.DefaultMode ??= 420;
+        if (v.DownwardAPI is { } d) d.DefaultMode ??= 420;
+        if (v.HostPath is { } hp) hp.Type ??= "";
+        if (v.EmptyDir is null && v.ConfigMap is null && v.Secret is null && v.PersistentVolumeClaim is null && v.HostPath is null
+            && v.Projected is null && v.DownwardAPI is null && v.Nfs is null && v.Ephemeral is null && v.Csi is null && v.Image is null)
+            v.EmptyDir = new V1EmptyDirVolumeSource();
+    }
+
+    /// <summary>Always for <c>:latest</c> or untagged images, else IfNotPresent (digests count as tagged).</summary>
+    public static string PullPolicyFor(string? image)
+    {
+        if (string.IsNullOrEmpty(image)) return "IfNotPresent";
+        if (image.Contains('@')) return "IfNotPresent";
+        var lastSlash = image.LastIndexOf('/');
+        var colon = image.LastIndexOf(':');
+        var tag = colon > lastSlash ? image[(colon + 1)..] : "";
+        return tag.Length == 0 || tag == "latest" ? "Always" : "IfNotPresent";
+    }
+}

@@ -1,0 +1,157 @@
+using k8s.Models;
+using Sim.Core.Api.Selectors;
+
+namespace Sim.Core.Api.Registry.Pods;
+
+/// <summary>Kubernetes' <c>ValidatePodSpec</c> for the rules users meet: containers, images, names, ports, resources.</summary>
+internal static class PodSpecValidation
+{
+    public static readonly string[] RestartPolicies = ["Always", "OnFailure", "Never"];
+
+    public static IEnumerable<FieldError> Validate(V1PodSpec? spec, string path, IEnumerable<string>? extraVolumeNames = null)
+    {
+        if (spec is null)
+        {
+            yield return FieldError.Required(path);
+            yield break;
+        }
+        var volumeNames = new HashSet<string>(extraVolumeNames ?? []);
+        if (spec.Volumes is not null)
+        {
+            for (var i = 0; i < spec.Volumes.Count; i++)
+            {
+                var v = spec.Volumes[i];
+                var vp = $"{path}.volumes[{i}]";
+                if (string.IsNullOrEmpty(v.Name)) yield return FieldError.Required(vp + ".name");
+                else if (Names.ValidateDns1123Label(v.Name) is { } ve) yield return FieldError.Invalid(vp + ".name", v.Name, ve);
+                else if (!volumeNames.Add(v.Name)) yield return FieldError.Duplicate(vp + ".name", v.Name);
+                if (v.PersistentVolumeClaim is { } pvc && string.IsNullOrEmpty(pvc.ClaimName))
+                    yield return FieldError.Required(vp + ".persistentVolumeClaim.claimName");
+            }
+        }
+        if (spec.Containers is null || spec.Containers.Count == 0)
+        {
+            yield return FieldError.Required(path + ".containers");
+        }
+        var names = new HashSet<string>();
+        foreach (var (list, field) in new[] { (spec.InitContainers, "initContainers"), (spec.Containers, "containers") })
+        {
+            if (list is null) continue;
+            for (var i = 0; i < list.Count; i++)
+                foreach (var e in ValidateContainer(list[i], $"{path}.{field}[{i}]", names, volumeNames)) yield return e;
+        }
+        if (spec.RestartPolicy is { } rp && !RestartPolicies.Contains(rp))
+            yield return FieldError.NotSupported(path + ".restartPolicy", rp, RestartPolicies);
+        if (spec.DnsPolicy is { } dp && dp is not ("ClusterFirst" or "ClusterFirstWithHostNet" or "Default" or "None"))
+            yield return FieldError.NotSupported(path + ".dnsPolicy", dp, "ClusterFirst", "ClusterFirstWithHostNet", "Default", "None");
+        foreach (var e in Validate_NonNegative(path + ".terminationGracePeriodSeconds", spec.TerminationGracePeriodSeconds)) yield return e;
+        if (spec.ActiveDeadlineSeconds is <= 0)
+            yield return FieldError.Invalid(path + ".activeDeadlineSeconds", spec.ActiveDeadlineSeconds.Value, "must be between 1 and 2147483647, inclusive");
+        foreach (var e in ObjectMetaValidation.ValidateLabels(spec.NodeSelector, path + ".nodeSelector")) yield return e;
+        if (spec.Tolerations is not null)
+        {
+            for (var i = 0; i < spec.Tolerations.Count; i++)
+            {
+                var t = spec.Tolerations[i];
+                var tp = $"{path}.tolerations[{i}]";
+                if (t.OperatorProperty is { } op && op is not ("Equal" or "Exists"))
+                    yield return FieldError.NotSupported(tp + ".operator", op, "Equal", "Exists");
+                if (t.OperatorProperty == "Exists" && !string.IsNullOrEmpty(t.Value))
+                    yield return FieldError.Invalid(tp + ".operator", t.Value, "value must be empty when `operator` is 'Exists'");
+                if (string.IsNullOrEmpty(t.Key) && t.OperatorProperty != "Exists")
+                    yield return FieldError.Invalid(tp + ".operator", t.OperatorProperty ?? "", "operator must be Exists when `key` is empty, which means \"match all values and all keys\"");
+                if (t.Effect is { Length: > 0 } eff && eff is not ("NoSchedule" or "PreferNoSchedule" or "NoExecute"))
+                    yield return FieldError.NotSupported(tp + ".effect", eff, "NoExecute", "NoSchedule", "PreferNoSchedule");
+                if (t.TolerationSeconds is not null && t.Effect != "NoExecute")
+                    yield return FieldError.Invalid(tp + ".effect", t.Effect ?? "", "effect must be 'NoExecute' when `tolerationSeconds` is set");
+            }
+        }
+    }
+
+    private static IEnumerable<FieldError> Validate_NonNegative(string field, long? value) => Registry.Validate.NonNegative(field, value);
+
+    private static IEnumerable<FieldError> ValidateContainer(V1Container c, string path, HashSet<string> names, HashSet<string> volumes)
+    {
+        if (string.IsNullOrEmpty(c.Name)) yield return FieldError.Required(path + ".name");
+        else if (Names.ValidateDns1123Label(c.Name) is { } ne) yield return FieldError.Invalid(path + ".name", c.Name, ne);
+        else if (!names.Add(c.Name)) yield return FieldError.Duplicate(path + ".name", c.Name);
+        if (string.IsNullOrWhiteSpace(c.Image)) yield return FieldError.Required(path + ".image");
+        else if (c.Image != c.Image.Trim())
+            yield return FieldError.Invalid(path + ".image", c.Image, "must not have leading or trailing whitespace");
+        if (c.ImagePullPolicy is { } pp && pp is not ("Always" or "IfNotPresent" or "Never"))
+            yield return FieldError.NotSupported(path + ".imagePullPolicy", pp, "Always", "IfNotPresent", "Never");
+        if (c.TerminationMessagePolicy is { } tmp && tmp is not ("File" or "FallbackToLogsOnError"))
+            yield return FieldError.NotSupported(path + ".terminationMessagePolicy", tmp, "File", "FallbackToLogsOnError");
+        if (c.Ports is not null)
+        {
+            var portNames = new HashSet<string>();
+            for (var i = 0; i < c.Ports.Count; i++)
+            {
+                var p = c.Ports[i];
+                var pp2 = $"{path}.ports[{i}]";
+                if (p.ContainerPort is < 1 or > 65535)
+                    yield return FieldError.Invalid(pp2 + ".containerPort", (long)p.ContainerPort, "must be between 1 and 65535, inclusive");
+                if (p.HostPort is { } hp && hp != 0 && hp is < 1 or > 65535)
+                    yield return FieldError.Invalid(pp2 + ".hostPort", (long)hp, "must be between 1 and 65535, inclusive");
+                if (p.Protocol is { } proto && proto is not ("TCP" or "UDP" or "SCTP"))
+                    yield return FieldError.NotSupported(pp2 + ".protocol", proto, "SCTP", "TCP", "UDP");
+                if (!string.IsNullOrEmpty(p.Name))
+                {
+                    if (p.Name.Length > 15 || !p.Name.Any(char.IsAsciiLetterLower) || p.Name.Any(ch => !(char.IsAsciiLetterLower(ch) || char.IsAsciiDigit(ch) || ch == '-')))
+                        yield return FieldError.Invalid(pp2 + ".name", p.Name, "must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)");
+                    else if (!portNames.Add(p.Name)) yield return FieldError.Duplicate(pp2 + ".name", p.Name);
+                }
+            }
+        }
+        if (c.VolumeMounts is not null)
+        {
+            for (var i = 0; i < c.VolumeMounts.Count; i++)
+            {
+                var m = c.VolumeMounts[i];
+                var mp = $"{path}.volumeMounts[{i}]";
+                if (string.IsNullOrEmpty(m.Name)) yield return FieldError.Required(mp + ".name");
+                else if (!volumes.Contains(m.Name)) yield return new FieldError(FieldErrorType.NotFound, mp + ".name", GoValue.Quote(m.Name), "");
+                if (string.IsNullOrEmpty(m.MountPath)) yield return FieldError.Required(mp + ".mountPath");
+            }
+        }
+        foreach (var e in ValidateResources(c.Resources, path + ".resources")) yield return e;
+    }
+
+    private static IEnumerable<FieldError> ValidateResources(V1ResourceRequirements? r, string path)
+    {
+        if (r is null) yield break;
+        foreach (var (map, field) in new[] { (r.Limits, "limits"), (r.Requests, "requests") })
+        {
+            if (map is null) continue;
+            foreach (var (name, q) in map.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+            {
+                if (q.ToDecimal() < 0)
+                    yield return FieldError.Invalid($"{path}.{field}[{name}]", q.ToString(), Registry.Validate.NonNegativeMessage);
+                if (name is not ("cpu" or "memory" or "ephemeral-storage" or "pods" or "storage") && !name.Contains('/') && !name.StartsWith("hugepages-", StringComparison.Ordinal))
+                    yield return FieldError.Invalid($"{path}.{field}[{name}]", name, "must be a standard resource type or fully qualified");
+            }
+        }
+        if (r.Limits is null || r.Requests is null) yield break;
+        foreach (var (name, request) in r.Requests.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            if (r.Limits.TryGetValue(name, out var limit) && request.ToDecimal() > limit.ToDecimal())
+                yield return FieldError.Invalid($"{path}.requests", request.ToString(), $"must be less than or equal to {name} limit of {limit}");
+        }
+    }
+
+    /// <summary>The pod template rules shared by workloads: valid labels, and a valid spec.</summary>
+    public static IEnumerable<FieldError> ValidateTemplate(V1PodTemplateSpec? template, string path, IEnumerable<string>? extraVolumeNames = null)
+    {
+        if (template is null)
+        {
+            yield return FieldError.Required(path);
+            yield break;
+        }
+        if (template.Metadata is { } m)
+        {
+            foreach (var e in ObjectMetaValidation.ValidateLabels(m.Labels, path + ".metadata.labels")) yield return e;
+            foreach (var e in ObjectMetaValidation.ValidateAnnotations(m.Annotations, path + ".metadata.annotations")) yield return e;
+        }
+        foreach (var e in Validate(template.Spec, path + ".spec", extraVolumeNames)) yield return e;
+    }
+}

@@ -1,0 +1,101 @@
+using k8s.Models;
+using Sim.Core.Serialization;
+
+namespace Sim.Core.Api.Registry.Pods;
+
+/// <summary>
+/// Pods: spec defaults plus the admission plugins every cluster runs (ServiceAccount, Priority,
+/// DefaultTolerationSeconds), Pending status with a QoS class on create, graceful deletion and pod spec immutability.
+/// </summary>
+internal sealed class PodStrategy : KindStrategy<V1Pod>
+{
+    /// <summary>Seconds a pod tolerates its node being not-ready or unreachable (DefaultTolerationSeconds admission).</summary>
+    public const long DefaultTolerationSeconds = 300;
+
+    protected override void Default(V1Pod pod)
+    {
+        pod.Spec ??= new V1PodSpec();
+        PodSpecDefaults.Apply(pod.Spec);
+        pod.Spec.EnableServiceLinks ??= true;
+    }
+
+    protected override void PrepareForCreate(V1Pod pod, StrategyContext ctx)
+    {
+        var spec = pod.Spec;
+        spec.ServiceAccountName ??= "default";
+        spec.ServiceAccount = spec.ServiceAccountName;
+        spec.Priority ??= 0;
+        spec.PreemptionPolicy ??= "PreemptLowerPriority";
+        spec.Tolerations ??= new List<V1Toleration>();
+        foreach (var key in new[] { "node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable" })
+        {
+            var tolerated = spec.Tolerations.Any(t =>
+                (t.Key == key || string.IsNullOrEmpty(t.Key) && t.OperatorProperty == "Exists")
+                && (string.IsNullOrEmpty(t.Effect) || t.Effect == "NoExecute"));
+            if (!tolerated)
+                spec.Tolerations.Add(new V1Toleration { Key = key, OperatorProperty = "Exists", Effect = "NoExecute", TolerationSeconds = DefaultTolerationSeconds });
+        }
+        pod.Status = new V1PodStatus { Phase = "Pending", QosClass = QosClass(spec) };
+    }
+
+    protected override IEnumerable<FieldError> Validate(V1Pod pod) => PodSpecValidation.Validate(pod.Spec, "spec");
+
+    protected override IEnumerable<FieldError> ValidateUpdate(V1Pod pod, V1Pod old)
+    {
+        foreach (var e in Validate(pod)) yield return e;
+        // Pod specs are immutable apart from images, activeDeadlineSeconds and added tolerations.
+        var a = ModelCopy.Clone(pod.Spec);
+        var b = ModelCopy.Clone(old.Spec);
+        for (var i = 0; i < Math.Min(a.Containers?.Count ?? 0, b.Containers?.Count ?? 0); i++) a.Containers![i].Image = b.Containers![i].Image;
+        for (var i = 0; i < Math.Min(a.InitContainers?.Count ?? 0, b.InitContainers?.Count ?? 0); i++) a.InitContainers![i].Image = b.InitContainers![i].Image;
+        a.ActiveDeadlineSeconds = b.ActiveDeadlineSeconds;
+        var tolerationsOnlyAdded = (b.Tolerations ?? []).All(t => (a.Tolerations ?? []).Any(n => ModelCopy.SemanticEquals(n, t)));
+        if (tolerationsOnlyAdded) a.Tolerations = b.Tolerations;
+        if (!ModelCopy.SemanticEquals(a, b))
+            yield return FieldError.Forbidden("spec", "pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)");
+    }
+
+    protected override long? GracePeriodSeconds(V1Pod pod, long? requested)
+    {
+        var period = requested ?? pod.Spec.TerminationGracePeriodSeconds ?? 0;
+        // Pods never scheduled, or already finished, are deleted at once: no kubelet needs to stop anything.
+        if (string.IsNullOrEmpty(pod.Spec.NodeName)) period = 0;
+        if (pod.Status?.Phase is "Succeeded" or "Failed") period = 0;
+        if (period < 0) period = 1;
+        return period;
+    }
+
+    protected override string? FieldValue(V1Pod pod, string field) => field switch
+    {
+        "spec.nodeName" => pod.Spec?.NodeName ?? "",
+        "spec.restartPolicy" => pod.Spec?.RestartPolicy ?? "",
+        "spec.schedulerName" => pod.Spec?.SchedulerName ?? "",
+        "spec.serviceAccountName" => pod.Spec?.ServiceAccountName ?? "",
+        "spec.hostNetwork" => pod.Spec?.HostNetwork == true ? "true" : "false",
+        "status.phase" => pod.Status?.Phase ?? "",
+        "status.podIP" => pod.Status?.PodIP ?? "",
+        "status.nominatedNodeName" => pod.Status?.NominatedNodeName ?? "",
+        _ => null,
+    };
+
+    /// <summary>Guaranteed when every container has equal cpu and memory requests and limits; BestEffort with none.</summary>
+    public static string QosClass(V1PodSpec spec)
+    {
+        var containers = (spec.Containers ?? []).Concat(spec.InitContainers ?? []).ToList();
+        var any = false;
+        var guaranteed = containers.Count > 0;
+        foreach (var c in containers)
+        {
+            var req = c.Resources?.Requests;
+            var lim = c.Resources?.Limits;
+            if (req is { Count: > 0 } || lim is { Count: > 0 }) any = true;
+            foreach (var r in new[] { "cpu", "memory" })
+            {
+                if (lim is null || !lim.TryGetValue(r, out var l)) { guaranteed = false; continue; }
+                if (req is not null && req.TryGetValue(r, out var q) && q.ToDecimal() != l.ToDecimal()) guaranteed = false;
+            }
+        }
+        if (!any) return "BestEffort";
+        return guaranteed ? "Guaranteed" : "Burstable";
+    }
+}

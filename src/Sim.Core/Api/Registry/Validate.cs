@@ -1,0 +1,126 @@
+using k8s.Models;
+using Sim.Core.Api.Selectors;
+
+namespace Sim.Core.Api.Registry;
+
+/// <summary>The small validation rules Kubernetes repeats across kinds, with its messages.</summary>
+internal static class Validate
+{
+    public const string NonNegativeMessage = "must be greater than or equal to 0";
+
+    public static IEnumerable<FieldError> NonNegative(string field, long? value)
+    {
+        if (value is < 0) yield return FieldError.Invalid(field, value.Value, NonNegativeMessage);
+    }
+
+    public static IEnumerable<FieldError> Positive(string field, long? value)
+    {
+        if (value is <= 0) yield return FieldError.Invalid(field, value.Value, "must be greater than 0");
+    }
+
+    public static IEnumerable<FieldError> AtLeast(string field, long? value, long min)
+    {
+        if (value is { } v && v < min) yield return FieldError.Invalid(field, v, $"must be greater than or equal to {min}");
+    }
+
+    /// <summary>A label selector's own syntax (<c>ValidateLabelSelector</c>).</summary>
+    public static IEnumerable<FieldError> LabelSelectorSyntax(V1LabelSelector? selector, string path)
+    {
+        if (selector is null) yield break;
+        foreach (var e in ObjectMetaValidation.ValidateLabels(selector.MatchLabels, path + ".matchLabels")) yield return e;
+        if (selector.MatchExpressions is null) yield break;
+        for (var i = 0; i < selector.MatchExpressions.Count; i++)
+        {
+            var e = selector.MatchExpressions[i];
+            var p = $"{path}.matchExpressions[{i}]";
+            switch (e.OperatorProperty)
+            {
+                case "In" or "NotIn":
+                    if (e.Values is null || e.Values.Count == 0) yield return FieldError.Required(p + ".values", "must be specified when `operator` is 'In' or 'NotIn'");
+                    break;
+                case "Exists" or "DoesNotExist":
+                    if (e.Values is { Count: > 0 }) yield return FieldError.Forbidden(p + ".values", "may not be specified when `operator` is 'Exists' or 'DoesNotExist'");
+                    break;
+                default:
+                    yield return FieldError.Invalid(p + ".operator", e.OperatorProperty ?? "", "not a valid selector operator");
+                    break;
+            }
+            if (Labels.ValidateQualifiedName(e.Key ?? "") is { } keyError) yield return FieldError.Invalid(p + ".key", e.Key ?? "", keyError);
+        }
+    }
+
+    /// <summary>Go's <c>%#v</c>-like rendering of a label selector, as immutability errors print it.</summary>
+    public static GoLiteral SelectorValue(V1LabelSelector? s)
+    {
+        if (s is null) return new GoLiteral("(*v1.LabelSelector)(nil)");
+        var labels = s.MatchLabels is null ? "map[string]string(nil)" : (string)GoValue.Format(s.MatchLabels);
+        var exprs = s.MatchExpressions is null || s.MatchExpressions.Count == 0
+            ? "[]v1.LabelSelectorRequirement(nil)"
+            : "[]v1.LabelSelectorRequirement{" + string.Join(", ", s.MatchExpressions.Select(e =>
+                $"v1.LabelSelectorRequirement{{Key:{GoValue.Quote(e.Key ?? "")}, Operator:{GoValue.Quote(e.OperatorProperty ?? "")}, Values:[]string{{{string.Join(", ", (e.Values ?? []).Select(GoValue.Quote))}}}}}")) + "}";
+        return new GoLiteral($"v1.LabelSelector{{MatchLabels:{labels}, MatchExpressions:{exprs}}}");
+    }
+
+    /// <summary>Workload selector rules: required, non-empty, valid, and matching the template's labels.</summary>
+    public static IEnumerable<FieldError> SelectorMatchesTemplate(V1LabelSelector? selector, V1PodTemplateSpec? template, string kindForEmpty)
+    {
+        if (selector is null)
+        {
+            yield return FieldError.Required("spec.selector");
+            yield break;
+        }
+        foreach (var e in LabelSelectorSyntax(selector, "spec.selector")) yield return e;
+        var empty = (selector.MatchLabels is null || selector.MatchLabels.Count == 0) && (selector.MatchExpressions is null || selector.MatchExpressions.Count == 0);
+        if (empty)
+        {
+            yield return FieldError.Invalid("spec.selector", SelectorValue(selector), $"empty selector is invalid for {kindForEmpty}");
+            yield break;
+        }
+        if (!LabelSelector.TryFromV1(selector, out var parsed, out _)) yield break;
+        var labels = template?.Metadata?.Labels;
+        if (!parsed.Matches(labels))
+            yield return FieldError.Invalid("spec.template.metadata.labels", labels ?? new Dictionary<string, string>(), "`selector` does not match template `labels`");
+    }
+
+    /// <summary>Percent or integer rule for maxSurge/maxUnavailable values.</summary>
+    public static IEnumerable<FieldError> IntOrPercent(IntOrString? value, string field)
+    {
+        if (value is null) yield break;
+        var v = value.Value ?? "";
+        if (int.TryParse(v, out var n))
+        {
+            if (n < 0) yield return FieldError.Invalid(field, (long)n, NonNegativeMessage);
+            yield break;
+        }
+        if (!v.EndsWith('%') || !int.TryParse(v[..^1], out var pct))
+        {
+            yield return FieldError.Invalid(field, IntOrStringValue(value), "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')");
+            yield break;
+        }
+        if (pct < 0) yield return FieldError.Invalid(field, v, NonNegativeMessage);
+    }
+
+    /// <summary>Go's <c>%#v</c> of an <c>intstr.IntOrString</c>, as validation messages print it.</summary>
+    public static GoLiteral IntOrStringValue(IntOrString value)
+    {
+        var v = value.Value ?? "";
+        return int.TryParse(v, out var n)
+            ? new GoLiteral($"intstr.IntOrString{{Type:0, IntVal:{n}, StrVal:\"\"}}")
+            : new GoLiteral($"intstr.IntOrString{{Type:1, IntVal:0, StrVal:{GoValue.Quote(v)}}}");
+    }
+
+    /// <summary>The integer or percentage value of an IntOrString, or null when it is not one.</summary>
+    public static (int Value, bool Percent)? ParseIntOrPercent(IntOrString? value)
+    {
+        if (value?.Value is not { } v) return null;
+        if (int.TryParse(v, out var n)) return (n, false);
+        if (v.EndsWith('%') && int.TryParse(v[..^1], out var p)) return (p, true);
+        return null;
+    }
+
+    public static IEnumerable<FieldError> Immutable(string field, object? newValue, object? oldValue, object? shownValue = null)
+    {
+        if (!Serialization.ModelCopy.SemanticEquals(newValue, oldValue))
+            yield return FieldError.Invalid(field, shownValue ?? newValue, "field is immutable");
+    }
+}

@@ -1,0 +1,36 @@
+using System.Text.RegularExpressions;
+
+namespace Sim.Core.Api.Selectors;
+
+/// <summary>Kubernetes' DNS-1123 name rules, with its exact error texts.</summary>
+public static partial class Names
+{
+    private const string LabelFmt = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";
+    private const string SubdomainFmt = LabelFmt + "(\\." + LabelFmt + ")*";
+
+    [GeneratedRegex("^" + LabelFmt + "$")]
+    private static partial Regex Dns1123Label();
+
+    [GeneratedRegex("^" + SubdomainFmt + "$")]
+    private static partial Regex Dns1123Subdomain();
+
+    /// <summary>Null when valid as an RFC 1123 label (namespaces, services, container names); otherwise the messages.</summary>
+    public static string? ValidateDns1123Label(string value)
+    {
+        var errors = new List<string>();
+        if (value.Length > 63) errors.Add("must be no more than 63 characters");
+        if (!Dns1123Label().IsMatch(value))
+            errors.Add("a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '" + LabelFmt + "')");
+        return errors.Count == 0 ? null : string.Join(", ", errors);
+    }
+
+    /// <summary>Null when valid as an RFC 1123 subdomain (most object names); otherwise the messages.</summary>
+    public static string? ValidateDns1123Subdomain(string value)
+    {
+        var errors = new List<string>();
+        if (value.Length > 253) errors.Add("must be no more than 253 characters");
+        if (!Dns1123Subdomain().IsMatch(value))
+            errors.Add("a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '" + SubdomainFmt + "')");
+        return errors.Count == 0 ? null : string.Join(", ", errors);
+    }
+}

@@ -1,0 +1,139 @@
+using k8s;
+using Sim.Core.Api.Selectors;
+using Sim.Core.Kernel;
+
+namespace Sim.Core.Api.Watch;
+
+/// <summary>
+/// Fans committed changes out to watchers as loop events, in commit order: changes are delivered one at a time,
+/// and each change to every interested watcher in subscription order before the next change. A watcher sees every
+/// change after its starting resourceVersion exactly once.
+/// </summary>
+internal sealed class WatchHub
+{
+    private readonly EventLoop _loop;
+    private readonly Dictionary<ResourceKind, List<WatchSubscription>> _byKind = [];
+    private readonly Queue<Change> _pending = new();
+    private readonly LinkedList<Change> _recent = new();
+    private readonly int _recentCapacity;
+    private bool _dispatchScheduled;
+    private long _nextId;
+
+    public WatchHub(EventLoop loop, int recentCapacity)
+    {
+        _loop = loop;
+        _recentCapacity = recentCapacity;
+    }
+
+    /// <summary>The resourceVersion of the last change handed to watchers.</summary>
+    public long DispatchedRevision { get; private set; }
+
+    /// <summary>The oldest resourceVersion a watch may still start after.</summary>
+    public long OldestResumableRevision => _recent.First is { } first ? first.Value.ResourceVersion - 1 : DispatchedRevision;
+
+    public int WatcherCount => _byKind.Values.Sum(l => l.Count);
+
+    public void Publish(in Change change)
+    {
+        if (!_byKind.ContainsKey(change.Kind) && _recentCapacity == 0)
+        {
+            DispatchedRevision = change.ResourceVersion;
+            return;
+        }
+        _pending.Enqueue(change);
+        if (!_dispatchScheduled)
+        {
+            _dispatchScheduled = true;
+            _loop.Post(Dispatch);
+        }
+    }
+
+    public WatchSubscription Subscribe(
+        ResourceKind kind, string? ns, LabelSelector labels, FieldSelector fields, Func<KubeObject, string, string?> fieldValue,
+        long startAfter, IReadOnlyList<KubeObject>? initial, long currentRevision, Action<WatchEvent> handler)
+    {
+        var sub = new WatchSubscription(_nextId++, kind, ns, labels, fields, fieldValue, handler, this);
+        if (!_byKind.TryGetValue(kind, out var list)) _byKind[kind] = list = [];
+        list.Add(sub);
+
+        // Changes already handed to others (after startAfter) are replayed to this watcher first; changes still
+        // pending reach it through the normal dispatch. Until the replay runs, dispatch holds this watcher back.
+        var needsReplay = initial is not null || startAfter < DispatchedRevision;
+        sub.Cursor = needsReplay ? startAfter : Math.Max(startAfter, currentRevision);
+        if (initial is not null) sub.Cursor = currentRevision;
+        if (needsReplay)
+        {
+            sub.CatchingUp = true;
+            _loop.Post(() => CatchUp(sub, initial, startAfter));
+        }
+        return sub;
+    }
+
+    private void CatchUp(WatchSubscription sub, IReadOnlyList<KubeObject>? initial, long startAfter)
+    {
+        if (sub.Closed) return;
+        if (initial is not null)
+        {
+            foreach (var obj in initial)
+            {
+                if (sub.Closed) return;
+                sub.Handler(new WatchEvent(WatchEventType.Added, sub.Kind, obj, long.Parse(obj.Metadata.ResourceVersion, System.Globalization.CultureInfo.InvariantCulture)));
+            }
+        }
+        else
+        {
+            foreach (var change in _recent)
+            {
+                if (change.ResourceVersion <= startAfter || change.ResourceVersion > DispatchedRevision) continue;
+                if (change.Kind != sub.Kind) continue;
+                if (sub.Closed) return;
+                sub.Offer(change);
+            }
+            sub.Cursor = DispatchedRevision;
+        }
+        if (initial is not null && sub.Cursor < DispatchedRevision)
+        {
+            // Changes dispatched between subscribing and this replay.
+            foreach (var change in _recent)
+            {
+                if (change.ResourceVersion <= sub.Cursor || change.ResourceVersion > DispatchedRevision || change.Kind != sub.Kind) continue;
+                if (sub.Closed) return;
+                sub.Offer(change);
+            }
+            sub.Cursor = DispatchedRevision;
+        }
+        sub.CatchingUp = false;
+    }
+
+    private void Dispatch()
+    {
+        _dispatchScheduled = false;
+        while (_pending.TryDequeue(out var change))
+        {
+            DispatchedRevision = change.ResourceVersion;
+            if (_recentCapacity > 0)
+            {
+                _recent.AddLast(change);
+                if (_recent.Count > _recentCapacity) _recent.RemoveFirst();
+            }
+            if (!_byKind.TryGetValue(change.Kind, out var subs) || subs.Count == 0) continue;
+            // Handlers may subscribe or unsubscribe; iterate over a stable snapshot of who was interested.
+            var count = subs.Count;
+            var snapshot = count <= 16 ? subs.ToArray() : [.. subs];
+            foreach (var sub in snapshot)
+            {
+                if (sub.Closed || sub.CatchingUp || sub.Cursor >= change.ResourceVersion) continue;
+                sub.Cursor = change.ResourceVersion;
+                sub.Offer(change);
+            }
+        }
+    }
+
+    internal void Remove(WatchSubscription sub)
+    {
+        if (_byKind.TryGetValue(sub.Kind, out var list)) list.Remove(sub);
+    }
+}
+
+/// <summary>A committed change on its way to watchers (with the previous state, to compute selector transitions).</summary>
+internal readonly record struct Change(long ResourceVersion, ResourceKind Kind, WatchEventType Type, KubeObject Object, KubeObject? Old);

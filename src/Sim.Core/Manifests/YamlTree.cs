@@ -1,0 +1,187 @@
+using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
+
+namespace Sim.Core.Manifests;
+
+/// <summary>A position in a source file, 1-based.</summary>
+public readonly record struct SourcePosition(int Line, int Column)
+{
+    /// <inheritdoc />
+    public override string ToString() => Line + ":" + Column;
+}
+
+/// <summary>A YAML node with its source position. Aliases point at the anchored node (shared, not copied).</summary>
+public abstract class YNode(SourcePosition start)
+{
+    /// <summary>Where the node starts.</summary>
+    public SourcePosition Start { get; } = start;
+}
+
+/// <summary>A scalar: its text, quoting style and explicit tag.</summary>
+public sealed class YScalar(SourcePosition start, string value, ScalarStyle style, string? tag) : YNode(start)
+{
+    /// <summary>The scalar's text.</summary>
+    public string Value { get; } = value;
+
+    /// <summary>How it was written (plain, quoted, block).</summary>
+    public ScalarStyle Style { get; } = style;
+
+    /// <summary>An explicit tag, if any.</summary>
+    public string? Tag { get; } = tag;
+
+    /// <summary>Plain (unquoted) scalars are subject to YAML type resolution; quoted ones are always strings.</summary>
+    public bool IsPlain => Style is ScalarStyle.Plain or ScalarStyle.Any && Tag is null or "?" or "";
+}
+
+/// <summary>A mapping, entries in document order (keys are unique).</summary>
+public sealed class YMapping(SourcePosition start) : YNode(start)
+{
+    /// <summary>The entries in document order.</summary>
+    public List<KeyValuePair<YScalar, YNode>> Entries { get; } = [];
+
+    /// <summary>The entry with this key, or null.</summary>
+    public KeyValuePair<YScalar, YNode>? Find(string key)
+    {
+        foreach (var e in Entries)
+            if (e.Key.Value == key) return e;
+        return null;
+    }
+}
+
+/// <summary>A sequence.</summary>
+public sealed class YSequence(SourcePosition start) : YNode(start)
+{
+    /// <summary>The items in order.</summary>
+    public List<YNode> Items { get; } = [];
+}
+
+/// <summary>A YAML syntax or structure error at a position.</summary>
+public sealed class YamlReadException(SourcePosition position, string message) : Exception(message)
+{
+    /// <summary>Where the problem is.</summary>
+    public SourcePosition Position { get; } = position;
+}
+
+/// <summary>
+/// Reads a YAML stream into <see cref="YNode"/> trees, one per document, iteratively (so deep nesting cannot
+/// overflow the stack) and within limits on depth and aliases.
+/// </summary>
+public static class YamlTree
+{
+    /// <summary>Deepest nesting accepted.</summary>
+    public const int MaxDepth = 100;
+
+    /// <summary>Most aliases accepted in one stream.</summary>
+    public const int MaxAliases = 10_000;
+
+    /// <summary>Reads every document of a YAML (or JSON) stream; a syntax error throws <see cref="YamlReadException"/>.</summary>
+    public static List<(YNode? Root, SourcePosition Start)> ReadDocuments(string text)
+    {
+        var docs = new List<(YNode?, SourcePosition)>();
+        var parser = new Parser(new StringReader(text));
+        var anchors = new Dictionary<string, YNode>(StringComparer.Ordinal);
+        var stack = new Stack<(YNode Node, YScalar? PendingKey)>();
+        YNode? root = null;
+        var docStart = new SourcePosition(1, 1);
+        var aliases = 0;
+        try
+        {
+            while (parser.MoveNext())
+            {
+                var ev = parser.Current!;
+                var pos = new SourcePosition((int)ev.Start.Line, (int)ev.Start.Column);
+                switch (ev)
+                {
+                    case DocumentStart:
+                        root = null;
+                        anchors.Clear();
+                        docStart = pos;
+                        break;
+                    case DocumentEnd:
+                        docs.Add((root, docStart));
+                        break;
+                    case Scalar s:
+                    {
+                        var node = new YScalar(pos, s.Value, s.Style, s.Tag.IsEmpty ? null : s.Tag.Value);
+                        if (!s.Anchor.IsEmpty) anchors[s.Anchor.Value] = node;
+                        Attach(node, ref root, stack);
+                        break;
+                    }
+                    case AnchorAlias a:
+                    {
+                        if (++aliases > MaxAliases) throw new YamlReadException(pos, $"document has more than {MaxAliases} aliases");
+                        if (!anchors.TryGetValue(a.Value.Value, out var target))
+                            throw new YamlReadException(pos, $"unknown anchor '{a.Value.Value}' referenced");
+                        Attach(target, ref root, stack);
+                        break;
+                    }
+                    case MappingStart m:
+                    {
+                        if (stack.Count >= MaxDepth) throw new YamlReadException(pos, $"document is nested more than {MaxDepth} levels deep");
+                        var node = new YMapping(pos);
+                        if (!m.Anchor.IsEmpty) anchors[m.Anchor.Value] = node;
+                        Attach(node, ref root, stack);
+                        stack.Push((node, null));
+                        break;
+                    }
+                    case SequenceStart q:
+                    {
+                        if (stack.Count >= MaxDepth) throw new YamlReadException(pos, $"document is nested more than {MaxDepth} levels deep");
+                        var node = new YSequence(pos);
+                        if (!q.Anchor.IsEmpty) anchors[q.Anchor.Value] = node;
+                        Attach(node, ref root, stack);
+                        stack.Push((node, null));
+                        break;
+                    }
+                    case MappingEnd:
+                    case SequenceEnd:
+                        stack.Pop();
+                        break;
+                }
+            }
+        }
+        catch (YamlException e)
+        {
+            throw new YamlReadException(new SourcePosition((int)e.Start.Line, (int)e.Start.Column), "yaml: " + Clean(e.Message));
+        }
+        return docs;
+    }
+
+    private static void Attach(YNode node, ref YNode? root, Stack<(YNode Node, YScalar? PendingKey)> stack)
+    {
+        if (stack.Count == 0)
+        {
+            root = node;
+            return;
+        }
+        var (parent, pendingKey) = stack.Pop();
+        switch (parent)
+        {
+            case YSequence seq:
+                seq.Items.Add(node);
+                stack.Push((parent, null));
+                break;
+            case YMapping map when pendingKey is null:
+                if (node is not YScalar key) throw new YamlReadException(node.Start, "yaml: mapping keys must be scalars");
+                foreach (var existing in map.Entries)
+                {
+                    if (existing.Key.Value == key.Value)
+                        throw new YamlReadException(key.Start, $"yaml: mapping key \"{key.Value}\" already defined at line {existing.Key.Start.Line}");
+                }
+                stack.Push((parent, key));
+                break;
+            case YMapping map:
+                map.Entries.Add(new KeyValuePair<YScalar, YNode>(pendingKey, node));
+                stack.Push((parent, null));
+                break;
+        }
+    }
+
+    private static string Clean(string message)
+    {
+        var m = message;
+        var idx = m.IndexOf("): ", StringComparison.Ordinal);
+        if (m.StartsWith('(') && idx > 0) m = m[(idx + 3)..];
+        return m.Trim();
+    }
+}

@@ -1,0 +1,160 @@
+using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+using k8s.Models;
+
+namespace Sim.Core.Serialization;
+
+/// <summary>
+/// JSON exactly as the Kubernetes API writes it: null fields omitted, map keys sorted (Go sorts them),
+/// <c>metav1.Time</c> as whole-second RFC 3339 and <c>metav1.MicroTime</c> with six fractional digits.
+/// </summary>
+public static class KubeJson
+{
+    /// <summary>The serializer options for every <c>k8s.Models</c> object KubeSim reads or writes.</summary>
+    public static JsonSerializerOptions Options { get; } = CreateOptions(indented: false);
+
+    /// <summary>The same options, pretty-printed (for people, never for hashes).</summary>
+    public static JsonSerializerOptions IndentedOptions { get; } = CreateOptions(indented: true);
+
+    /// <summary>Serializes a model object to a JSON string.</summary>
+    public static string Serialize(object value, bool indented = false) =>
+        JsonSerializer.Serialize(value, value.GetType(), indented ? IndentedOptions : Options);
+
+    /// <summary>Serializes a model object to UTF-8 bytes.</summary>
+    public static byte[] SerializeToUtf8Bytes(object value) =>
+        JsonSerializer.SerializeToUtf8Bytes(value, value.GetType(), Options);
+
+    /// <summary>Writes a model object to a JSON writer.</summary>
+    public static void Write(Utf8JsonWriter writer, object value) =>
+        JsonSerializer.Serialize(writer, value, value.GetType(), Options);
+
+    /// <summary>Reads a model object of <typeparamref name="T"/>.</summary>
+    public static T Deserialize<T>(string json) =>
+        JsonSerializer.Deserialize<T>(json, Options) ?? throw new JsonException("null document");
+
+    /// <summary>Reads a model object of <paramref name="type"/>.</summary>
+    public static object Deserialize(ReadOnlySpan<byte> utf8Json, Type type) =>
+        JsonSerializer.Deserialize(utf8Json, type, Options) ?? throw new JsonException("null document");
+
+    /// <summary>Reads a model object of <paramref name="type"/>.</summary>
+    public static object Deserialize(string json, Type type) =>
+        JsonSerializer.Deserialize(json, type, Options) ?? throw new JsonException("null document");
+
+    private static JsonSerializerOptions CreateOptions(bool indented)
+    {
+        var resolver = new DefaultJsonTypeInfoResolver();
+        resolver.Modifiers.Add(UseMicroTimeWhereKubernetesDoes);
+        var options = new JsonSerializerOptions
+        {
+            PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+            DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+            Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+            WriteIndented = indented,
+            TypeInfoResolver = resolver,
+            MaxDepth = 128,
+        };
+        options.Converters.Add(new JsonStringEnumConverter());
+        options.Converters.Add(new KubeTimeConverter());
+        options.Converters.Add(new SortedStringMapConverterFactory());
+        options.MakeReadOnly();
+        return options;
+    }
+
+    // Fields Kubernetes declares as metav1.MicroTime rather than metav1.Time.
+    private static readonly HashSet<(Type, string)> MicroTimeFields =
+    [
+        (typeof(V1LeaseSpec), nameof(V1LeaseSpec.AcquireTime)),
+        (typeof(V1LeaseSpec), nameof(V1LeaseSpec.RenewTime)),
+        (typeof(Corev1Event), nameof(Corev1Event.EventTime)),
+        (typeof(Corev1EventSeries), nameof(Corev1EventSeries.LastObservedTime)),
+        (typeof(Eventsv1Event), nameof(Eventsv1Event.EventTime)),
+        (typeof(Eventsv1EventSeries), nameof(Eventsv1EventSeries.LastObservedTime)),
+    ];
+
+    private static void UseMicroTimeWhereKubernetesDoes(JsonTypeInfo info)
+    {
+        if (info.Kind != JsonTypeInfoKind.Object) return;
+        foreach (var p in info.Properties)
+        {
+            if (p.AttributeProvider is System.Reflection.PropertyInfo pi && MicroTimeFields.Contains((info.Type, pi.Name)))
+                p.CustomConverter = new KubeMicroTimeConverter();
+        }
+    }
+
+    /// <summary>Parses the RFC 3339 forms Kubernetes accepts, with or without fractional seconds.</summary>
+    internal static DateTime ParseTime(string text) =>
+        DateTime.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
+
+    private sealed class KubeTimeConverter : JsonConverter<DateTime>
+    {
+        public override DateTime Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            ParseTime(reader.GetString() ?? throw new JsonException("expected a timestamp"));
+
+        public override void Write(Utf8JsonWriter writer, DateTime value, JsonSerializerOptions options)
+        {
+            var utc = value.Kind == DateTimeKind.Local ? value.ToUniversalTime() : value;
+            writer.WriteStringValue(utc.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
+        }
+    }
+
+    private sealed class KubeMicroTimeConverter : JsonConverter<DateTime?>
+    {
+        public override bool HandleNull => false;
+
+        public override DateTime? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            reader.TokenType == JsonTokenType.Null ? null : ParseTime(reader.GetString() ?? throw new JsonException("expected a timestamp"));
+
+        public override void Write(Utf8JsonWriter writer, DateTime? value, JsonSerializerOptions options)
+        {
+            var utc = value!.Value.Kind == DateTimeKind.Local ? value.Value.ToUniversalTime() : value.Value;
+            writer.WriteStringValue(utc.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture));
+        }
+    }
+
+    private sealed class SortedStringMapConverterFactory : JsonConverterFactory
+    {
+        public override bool CanConvert(Type typeToConvert) =>
+            typeToConvert.IsGenericType
+            && typeToConvert.GetGenericTypeDefinition() == typeof(IDictionary<,>)
+            && typeToConvert.GetGenericArguments()[0] == typeof(string);
+
+        public override JsonConverter CreateConverter(Type typeToConvert, JsonSerializerOptions options) =>
+            (JsonConverter)Activator.CreateInstance(typeof(SortedStringMapConverter<>).MakeGenericType(typeToConvert.GetGenericArguments()[1]))!;
+    }
+
+    private sealed class SortedStringMapConverter<TValue> : JsonConverter<IDictionary<string, TValue>>
+    {
+        public override IDictionary<string, TValue> Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        {
+            if (reader.TokenType != JsonTokenType.StartObject) throw new JsonException("expected an object");
+            var result = new Dictionary<string, TValue>(StringComparer.Ordinal);
+            var valueConverter = (JsonConverter<TValue>)options.GetConverter(typeof(TValue));
+            while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
+            {
+                var key = reader.GetString()!;
+                reader.Read();
+                result[key] = reader.TokenType == JsonTokenType.Null ? default! : valueConverter.Read(ref reader, typeof(TValue), options)!;
+            }
+            return result;
+        }
+
+        public override void Write(Utf8JsonWriter writer, IDictionary<string, TValue> value, JsonSerializerOptions options)
+        {
+            writer.WriteStartObject();
+            var keys = new string[value.Count];
+            value.Keys.CopyTo(keys, 0);
+            if (keys.Length > 1) Array.Sort(keys, StringComparer.Ordinal);
+            foreach (var key in keys)
+            {
+                writer.WritePropertyName(key);
+                var v = value[key];
+                if (v is null) writer.WriteNullValue();
+                else JsonSerializer.Serialize(writer, v, options);
+            }
+            writer.WriteEndObject();
+        }
+    }
+}

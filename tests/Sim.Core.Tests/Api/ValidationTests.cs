@@ -1,0 +1,148 @@
+using k8s.Models;
+using Sim.Core.Api;
+using Sim.Core.Serialization;
+
+namespace Sim.Core.Tests.Api;
+
+public class ValidationTests
+{
+    private static ApiError Refusal(KubeObject obj) => Some.Server().Create(obj).Error ?? throw new Xunit.Sdk.XunitException("accepted");
+
+    [Fact]
+    public void MissingName_IsRequired()
+    {
+        var error = Refusal(Some.Pod(""));
+        Assert.Equal(422, error.Code);
+        Assert.Equal("Pod \"\" is invalid: metadata.name: Required value: name or generateName is required", error.Message);
+    }
+
+    [Fact]
+    public void UppercaseName_BreaksDns1123()
+    {
+        var error = Refusal(Some.Deployment("Nginx"));
+        Assert.Equal("Deployment.apps \"Nginx\" is invalid: metadata.name: Invalid value: \"Nginx\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')", error.Message);
+        Assert.Equal("The Deployment \"Nginx\" is invalid: metadata.name: Invalid value: \"Nginx\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')", error.KubectlMessage);
+    }
+
+    [Fact]
+    public void SelectorNotMatchingTemplateLabels_IsInvalid()
+    {
+        var d = Some.Deployment();
+        d.Spec.Template.Metadata.Labels = Some.Labels("app=web");
+        var error = Refusal(d);
+        Assert.Equal("The Deployment \"nginx\" is invalid: spec.template.metadata.labels: Invalid value: map[string]string{\"app\":\"web\"}: `selector` does not match template `labels`", error.KubectlMessage);
+        Assert.Equal("spec.template.metadata.labels", error.Causes.Single().Field);
+        Assert.Equal("FieldValueInvalid", error.ToStatus().Details.Causes.Single().Reason);
+    }
+
+    [Fact]
+    public void MissingSelector_IsRequired()
+    {
+        var d = Some.Deployment();
+        d.Spec.Selector = null;
+        Assert.Equal("The Deployment \"nginx\" is invalid: spec.selector: Required value", Refusal(d).KubectlMessage);
+    }
+
+    [Fact]
+    public void NegativeReplicas_AreInvalid()
+    {
+        var d = Some.Deployment(replicas: -1);
+        Assert.Equal("The Deployment \"nginx\" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0", Refusal(d).KubectlMessage);
+    }
+
+    [Fact]
+    public void MaxSurgeAndMaxUnavailableBothZero_AreInvalid()
+    {
+        var d = Some.Deployment();
+        d.Spec.Strategy = new V1DeploymentStrategy
+        {
+            Type = "RollingUpdate",
+            RollingUpdate = new V1RollingUpdateDeployment { MaxSurge = 0, MaxUnavailable = 0 },
+        };
+        Assert.Equal("The Deployment \"nginx\" is invalid: spec.strategy.rollingUpdate.maxUnavailable: Invalid value: intstr.IntOrString{Type:0, IntVal:0, StrVal:\"\"}: may not be 0 when `maxSurge` is 0", Refusal(d).KubectlMessage);
+    }
+
+    [Fact]
+    public void TemplateRestartPolicyNever_IsUnsupportedForDeployments()
+    {
+        var d = Some.Deployment();
+        d.Spec.Template.Spec.RestartPolicy = "Never";
+        Assert.Equal("The Deployment \"nginx\" is invalid: spec.template.spec.restartPolicy: Unsupported value: \"Never\": supported values: \"Always\"", Refusal(d).KubectlMessage);
+    }
+
+    [Fact]
+    public void SeveralErrors_AreAggregatedInBrackets()
+    {
+        var d = Some.Deployment(replicas: -2);
+        d.Spec.Template.Spec.Containers[0].Image = null;
+        Assert.Equal("The Deployment \"nginx\" is invalid: [spec.replicas: Invalid value: -2: must be greater than or equal to 0, spec.template.spec.containers[0].image: Required value]", Refusal(d).KubectlMessage);
+    }
+
+    [Fact]
+    public void ChangingADeploymentSelector_IsForbiddenAsImmutable()
+    {
+        var server = Some.Server();
+        var d = (V1Deployment)server.Create(Some.Deployment()).Unwrap();
+        var changed = ModelCopy.Clone(d);
+        changed.Spec.Selector.MatchLabels["app"] = "web";
+        changed.Spec.Template.Metadata.Labels["app"] = "web";
+        var error = server.Update(changed).Error!;
+        Assert.Equal("The Deployment \"nginx\" is invalid: spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{\"app\":\"web\"}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: field is immutable", error.KubectlMessage);
+    }
+
+    [Theory]
+    [InlineData("* * *", "spec.schedule: Invalid value: \"* * *\": expected exactly 5 fields, found 3: * * *")]
+    [InlineData("61 * * * *", "spec.schedule: Invalid value: \"61 * * * *\": end of range (61) above maximum (59): 61")]
+    [InlineData("@sometimes", "spec.schedule: Invalid value: \"@sometimes\": unrecognized descriptor: @sometimes")]
+    [InlineData("x * * * *", "spec.schedule: Invalid value: \"x * * * *\": failed to parse int from x: strconv.Atoi: parsing \"x\": invalid syntax")]
+    public void InvalidCronSchedule_IsExplained(string schedule, string cause)
+    {
+        var cj = new V1CronJob
+        {
+            Metadata = new V1ObjectMeta { Name = "tick" },
+            Spec = new V1CronJobSpec
+            {
+                Schedule = schedule,
+                JobTemplate = new V1JobTemplateSpec
+                {
+                    Spec = new V1JobSpec
+                    {
+                        Template = new V1PodTemplateSpec { Spec = new V1PodSpec { RestartPolicy = "Never", Containers = [new V1Container { Name = "c", Image = "busybox" }] } },
+                    },
+                },
+            },
+        };
+        Assert.Equal("The CronJob \"tick\" is invalid: " + cause, Refusal(cj).KubectlMessage);
+    }
+
+    [Fact]
+    public void JobWithRestartPolicyAlways_IsUnsupported()
+    {
+        var job = new V1Job
+        {
+            Metadata = new V1ObjectMeta { Name = "once" },
+            Spec = new V1JobSpec { Template = new V1PodTemplateSpec { Spec = new V1PodSpec { Containers = [new V1Container { Name = "c", Image = "busybox" }] } } },
+        };
+        Assert.Equal("The Job \"once\" is invalid: spec.template.spec.restartPolicy: Unsupported value: \"Always\": supported values: \"OnFailure\", \"Never\"", Refusal(job).KubectlMessage);
+    }
+
+    [Fact]
+    public void BadLabelValue_IsInvalid()
+    {
+        var pod = Some.Pod(labels: Some.Labels("app=not ok"));
+        Assert.StartsWith("The Pod \"web\" is invalid: metadata.labels: Invalid value: \"not ok\": a valid label must be an empty string or consist of alphanumeric characters", Refusal(pod).KubectlMessage);
+    }
+
+    [Fact]
+    public void PodSpecChanges_OtherThanImages_AreForbidden()
+    {
+        var server = Some.Server();
+        var pod = (V1Pod)server.Create(Some.Pod()).Unwrap();
+        var image = ModelCopy.Clone(pod);
+        image.Spec.Containers[0].Image = "nginx:1.27";
+        pod = (V1Pod)server.Update(image).Unwrap();
+        var other = ModelCopy.Clone(pod);
+        other.Spec.RestartPolicy = "Never";
+        Assert.StartsWith("The Pod \"web\" is invalid: spec: Forbidden: pod updates may not change fields other than", server.Update(other).Error!.KubectlMessage);
+    }
+}
