@@ -13,7 +13,19 @@ public sealed partial class ApiServer
     /// CREATE: defaulting, admission, name generation, validation, then commit with a fresh uid, creationTimestamp,
     /// resourceVersion and (for workload kinds) generation 1.
     /// </summary>
-    public ApiResult<KubeObject> Create(KubeObject obj, WriteOptions? options = null)
+    public ApiResult<KubeObject> Create(KubeObject obj, WriteOptions? options = null) => CreateCore(obj, options, admitOnly: false);
+
+    /// <summary>
+    /// Defaults and validates a copy of <paramref name="obj"/> as a CREATE would, without the namespace and existence
+    /// checks that depend on the cluster; null when it would be accepted.
+    /// </summary>
+    public ApiError? ValidateForCreate(KubeObject obj)
+    {
+        var result = CreateCore(ModelCopy.Clone(obj), new WriteOptions { DryRun = true }, admitOnly: true);
+        return result.Error;
+    }
+
+    private ApiResult<KubeObject> CreateCore(KubeObject obj, WriteOptions? options, bool admitOnly)
     {
         obj = Conversion.ToStoredVersion(obj);
         var kind = ResourceKinds.ForType(obj.GetType());
@@ -26,7 +38,7 @@ public sealed partial class ApiServer
         if (!string.IsNullOrEmpty(meta.ResourceVersion))
             return ApiError.BadRequest("resourceVersion should not be set on objects to be created");
 
-        if (kind.Namespaced && kind != ResourceKinds.Event)
+        if (kind.Namespaced && kind != ResourceKinds.Event && !admitOnly)
         {
             var ns = _store.Get(ResourceKinds.Namespace, "", meta.NamespaceProperty!);
             if (ns is null) return ApiError.NotFound(ResourceKinds.Namespace, meta.NamespaceProperty!);
@@ -60,7 +72,7 @@ public sealed partial class ApiServer
         var errors = ObjectMetaValidation.Validate(meta, kind, strategy.NameIsDnsLabel).Concat(strategy.Validate(obj)).ToList();
         if (errors.Count > 0) return ApiError.Invalid(kind, meta.Name ?? displayName, errors);
 
-        if (_store.Get(kind, meta.NamespaceProperty ?? "", meta.Name!) is not null)
+        if (!admitOnly && _store.Get(kind, meta.NamespaceProperty ?? "", meta.Name!) is not null)
             return ApiError.AlreadyExists(kind, meta.Name!);
         if (options?.DryRun == true) return ApiResult<KubeObject>.Ok(obj);
 
