@@ -9,6 +9,7 @@ internal static class Program
     public static int Main(string[] args)
     {
         var root = new RootCommand("KubeSim: a deterministic Kubernetes control-plane simulator on a virtual clock.");
+        root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(ValidateCommand.Create());
         return root.Parse(args).Invoke();
     }

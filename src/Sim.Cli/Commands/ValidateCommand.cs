@@ -3,6 +3,7 @@ using Sim.Core.Api;
 using Sim.Core.Kernel;
 using Sim.Core.Manifests;
 using Sim.Core.Time;
+using Sim.Scenarios.Loading;
 
 namespace Sim.Cli.Commands;
 
@@ -23,6 +24,20 @@ internal static class ValidateCommand
         var failed = false;
         foreach (var file in files)
         {
+            if (IsScenario(file))
+            {
+                try
+                {
+                    var scenario = ScenarioLoader.LoadFile(file);
+                    stdout.WriteLine($"{file}: valid scenario \"{scenario.Name}\" ({scenario.Steps.Count} steps, {scenario.Cluster.Nodes.Count} nodes)");
+                }
+                catch (ScenarioLoadException e)
+                {
+                    foreach (var error in e.Errors) stderr.WriteLine(error);
+                    failed = true;
+                }
+                continue;
+            }
             var loaded = ManifestLoader.LoadFile(file);
             var errors = ManifestValidator.Validate(loaded, scratch);
             foreach (var e in errors) stderr.WriteLine(e);
@@ -34,6 +49,18 @@ internal static class ValidateCommand
             stdout.WriteLine($"{file}: valid ({Describe(loaded.Documents)})");
         }
         return failed ? ExitCodes.InvalidInput : ExitCodes.Ok;
+    }
+
+    private static bool IsScenario(string file)
+    {
+        try
+        {
+            return File.Exists(file) && new FileInfo(file).Length <= ManifestLoader.MaxFileBytes && ScenarioLoader.LooksLikeScenario(File.ReadAllText(file));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
     }
 
     private static string Describe(IReadOnlyList<ManifestDocument> docs) =>

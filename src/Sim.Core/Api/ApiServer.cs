@@ -36,7 +36,7 @@ public sealed partial class ApiServer
         Options = options ?? new ApiServerOptions();
         _uids = random.Fork("apiserver/uids");
         _names = random.Fork("apiserver/names");
-        History = new CommitHistory(Options.HistoryRetention, loop.Start);
+        History = new CommitHistory(Options.HistoryRetention, loop.Start, Options.HistorySink);
         _watches = new WatchHub(loop, Options.WatchWindow);
         ServiceAddresses = new ServiceAddressAllocator(random.Fork("apiserver/service-addresses"));
         _strategies = KindStrategies.All().ToDictionary(s => s.Kind);

@@ -11,6 +11,9 @@ public sealed record ApiServerOptions
     /// <summary>How many recent changes a watch may resume from before getting 410 Gone.</summary>
     public int WatchWindow { get; init; } = 10_000;
 
+    /// <summary>Where to write each history line as it is committed (the history file), if anywhere.</summary>
+    public Stream? HistorySink { get; init; }
+
     /// <summary>Create the built-in namespaces and the <c>kubernetes</c> Service at start, as kube-apiserver does.</summary>
     public bool Bootstrap { get; init; } = true;
 }

@@ -71,6 +71,9 @@ public sealed class ResourceKind
     /// <summary>The kind qualified by group, as in Invalid errors: <c>Deployment.apps</c>, <c>Pod</c>.</summary>
     public string GroupKind => Group.Length == 0 ? Kind : Kind + "." + Group;
 
+    /// <summary>How kubectl names an object of this kind in its output: <c>deployment.apps/nginx</c>, <c>pod/web</c>.</summary>
+    public string KubectlName(string name) => (Group.Length == 0 ? Singular : Singular + "." + Group) + "/" + name;
+
     /// <inheritdoc />
     public override string ToString() => ApiVersion + "/" + Kind;
 }

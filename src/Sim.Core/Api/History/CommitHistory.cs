@@ -21,9 +21,17 @@ public sealed class CommitHistory : IDisposable
     private readonly SimTime _origin;
     private string? _finalHash;
 
-    /// <summary>A history whose <c>time</c> field counts seconds from <paramref name="origin"/>.</summary>
-    public CommitHistory(HistoryRetention retention, SimTime origin)
+    private readonly Stream? _sink;
+
+    /// <summary>
+    /// A history whose <c>time</c> field counts seconds from <paramref name="origin"/>; each line is also written to
+    /// <paramref name="sink"/> as it is appended, when one is given (requires a retention other than Off).
+    /// </summary>
+    public CommitHistory(HistoryRetention retention, SimTime origin, Stream? sink = null)
     {
+        if (sink is not null && retention == HistoryRetention.Off)
+            throw new ArgumentException("A history file needs the history to be serialized; use HashOnly or Full retention.", nameof(sink));
+        _sink = sink;
         Retention = retention;
         _origin = origin;
         if (retention != HistoryRetention.Off) _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
@@ -93,6 +101,7 @@ public sealed class CommitHistory : IDisposable
         _buffer.Write("\n"u8);
         var line = _buffer.WrittenSpan;
         _hash!.AppendData(line);
+        _sink?.Write(line);
         Count++;
         Bytes += line.Length;
         HistoryEntry? entry = null;

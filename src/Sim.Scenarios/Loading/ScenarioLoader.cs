@@ -1,0 +1,246 @@
+using k8s.Models;
+using Sim.Core.Api;
+using Sim.Core.Kernel;
+using Sim.Core.Manifests;
+using Sim.Core.Time;
+using Sim.Scenarios.Model;
+
+namespace Sim.Scenarios.Loading;
+
+/// <summary>
+/// Reads scenario files (contracts.md section 2) strictly: every problem is reported as <c>FILE:LINE:COLUMN: message</c>
+/// naming what was expected, and manifests are loaded and validated before anything is simulated.
+/// </summary>
+public static class ScenarioLoader
+{
+    private static readonly string[] TopLevelFields = ["name", "description", "seed", "start", "duration", "cluster", "steps"];
+
+    /// <summary>The actions this version runs.</summary>
+    public static readonly string[] Actions = ["apply", "delete", "scale", "setImage", "expect", "rollback", "killContainer"];
+
+    /// <summary>Actions of the scenario format that later versions of KubeSim add.</summary>
+    private static readonly string[] PlannedActions =
+        ["load", "crashNode", "restartNode", "partition", "heal", "crashControlPlane", "restartControlPlane", "exec"];
+
+    /// <summary>Loads a scenario file; throws <see cref="ScenarioLoadException"/> listing every problem.</summary>
+    public static Scenario LoadFile(string path)
+    {
+        if (!System.IO.File.Exists(path)) throw new ScenarioLoadException([new ManifestError(path, null, "no such file")]);
+        var info = new FileInfo(path);
+        if (info.Length > ManifestLoader.MaxFileBytes)
+            throw new ScenarioLoadException([new ManifestError(path, null, $"file is {info.Length} bytes; the limit is {ManifestLoader.MaxFileBytes}")]);
+        string text;
+        try
+        {
+            text = System.IO.File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ScenarioLoadException([new ManifestError(path, null, "cannot read: " + e.Message)]);
+        }
+        return Parse(text, path, Path.GetDirectoryName(path) ?? ".");
+    }
+
+    /// <summary>Parses scenario text; manifest paths are resolved against <paramref name="baseDirectory"/>.</summary>
+    public static Scenario Parse(string text, string fileName = "scenario.yaml", string? baseDirectory = null)
+    {
+        var fields = new YamlFields(fileName);
+        List<(YNode? Root, SourcePosition Start)> docs;
+        try
+        {
+            docs = YamlTree.ReadDocuments(text);
+        }
+        catch (YamlReadException e)
+        {
+            throw new ScenarioLoadException([new ManifestError(fileName, e.Position, e.Message)]);
+        }
+        var roots = docs.Where(d => d.Root is not null).ToList();
+        if (roots.Count != 1)
+            throw new ScenarioLoadException([new ManifestError(fileName, roots.Count > 1 ? roots[1].Start : null, roots.Count == 0 ? "the file is empty" : "a scenario file holds one YAML document")]);
+        var root = fields.Mapping(roots[0].Root!, "a scenario");
+        if (root is null) throw new ScenarioLoadException(fields.Errors);
+        var scenario = Read(root, fields, baseDirectory ?? ".");
+        if (fields.Errors.Count > 0) throw new ScenarioLoadException(fields.Errors);
+        return scenario!;
+    }
+
+    /// <summary>True when a YAML file looks like a scenario (a <c>steps</c> or <c>cluster</c> key, no <c>kind</c>).</summary>
+    public static bool LooksLikeScenario(string text)
+    {
+        try
+        {
+            var docs = YamlTree.ReadDocuments(text);
+            return docs.Count == 1 && docs[0].Root is YMapping m && m.Find("kind") is null && (m.Find("steps") is not null || m.Find("cluster") is not null || m.Find("name") is not null);
+        }
+        catch (YamlReadException)
+        {
+            return false;
+        }
+    }
+
+    private static Scenario? Read(YMapping root, YamlFields f, string baseDirectory)
+    {
+        f.OnlyKeys(root, "the scenario", TopLevelFields);
+        var name = f.String(root, "name", required: true);
+        var description = f.String(root, "description") ?? "";
+        var seedNode = f.Get(root, "seed");
+        ulong seed = 1;
+        if (seedNode is not null)
+        {
+            if (seedNode is YScalar s && ulong.TryParse(s.Value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var parsed)) seed = parsed;
+            else f.Error(seedNode.Start, "\"seed\" must be a non-negative integer");
+        }
+        var start = SimTime.DefaultStart;
+        if (f.Get(root, "start") is { } startNode)
+        {
+            if (startNode is YScalar ss && SimTime.TryParseRfc3339(ss.Value, out var t)) start = t;
+            else f.Error(startNode.Start, "\"start\" must be an RFC 3339 time such as 2025-01-01T00:00:00Z");
+        }
+        var duration = f.Duration(root, "duration");
+        if (duration is { } d && d <= SimDuration.Zero)
+            f.Error(f.Get(root, "duration")!.Start, "\"duration\" must be greater than 0");
+        var cluster = f.Get(root, "cluster") is { } clusterNode ? ReadCluster(clusterNode, f) : ClusterShape.Default;
+        var steps = new List<Step>();
+        if (f.Get(root, "steps") is { } stepsNode)
+        {
+            if (stepsNode is YSequence seq)
+            {
+                for (var i = 0; i < seq.Items.Count; i++)
+                    if (ReadStep(seq.Items[i], i, f, baseDirectory) is { } step) steps.Add(step);
+            }
+            else if (stepsNode is not YScalar { Value: "" or "~" or "null" })
+            {
+                f.Error(stepsNode.Start, "\"steps\" must be a list");
+            }
+        }
+        if (name is null) return null;
+        // Steps with the same time run in file order; a stable sort keeps it.
+        var ordered = steps.OrderBy(s => s.At.Ticks).ToList();
+        var last = ordered.Count == 0 ? SimDuration.Zero : ordered[^1].At;
+        return new Scenario
+        {
+            Name = name,
+            Description = description,
+            Seed = seed,
+            Start = start,
+            Duration = duration ?? last + SimDuration.FromMinutes(1),
+            Cluster = cluster,
+            Steps = ordered,
+            File = f.File,
+        };
+    }
+
+    private static ClusterShape ReadCluster(YNode node, YamlFields f)
+    {
+        var map = f.Mapping(node, "\"cluster\"");
+        if (map is null) return ClusterShape.Default;
+        f.OnlyKeys(map, "\"cluster\"", "controlPlane", "nodes");
+        var controlPlane = (int)(f.Integer(map, "controlPlane", min: 1) ?? 1);
+        if (controlPlane != 1)
+            f.Error(f.Get(map, "controlPlane")!.Start, $"controlPlane: {controlPlane} needs the replicated control plane, which this version of KubeSim does not have yet; use 1");
+        var nodes = new List<NodeShape>();
+        switch (f.Get(map, "nodes"))
+        {
+            case null:
+                nodes.AddRange(ClusterShape.Default.Nodes);
+                break;
+            case YMapping shape:
+                f.OnlyKeys(shape, "\"cluster.nodes\"", "count", "cpu", "memory", "pods", "labels", "taints");
+                var count = (int)(f.Integer(shape, "count", min: 0) ?? 3);
+                var template = ReadNode(shape, f, "node-1", named: false);
+                for (var i = 1; i <= count; i++) nodes.Add(template with { Name = "node-" + i });
+                break;
+            case YSequence list:
+                foreach (var item in list.Items)
+                {
+                    if (f.Mapping(item, "a node") is not { } nm) continue;
+                    f.OnlyKeys(nm, "a node", "name", "cpu", "memory", "pods", "labels", "taints");
+                    var n = ReadNode(nm, f, f.String(nm, "name", required: true, what: "a node") ?? "?", named: true);
+                    if (nodes.Any(x => x.Name == n.Name)) f.Error(nm.Start, $"node \"{n.Name}\" is listed twice");
+                    else if (Sim.Core.Api.Selectors.Names.ValidateDns1123Subdomain(n.Name) is { } bad) f.Error(nm.Start, $"node name \"{n.Name}\": {bad}");
+                    nodes.Add(n);
+                }
+                break;
+            case var other:
+                f.Error(other.Start, "\"cluster.nodes\" must be a mapping (count and shape) or a list of nodes");
+                break;
+        }
+        return new ClusterShape { ControlPlane = controlPlane, Nodes = nodes };
+    }
+
+    private static NodeShape ReadNode(YMapping map, YamlFields f, string name, bool named)
+    {
+        _ = named;
+        var cpu = Quantity(map, "cpu", f) ?? "4";
+        var memory = Quantity(map, "memory", f) ?? "8Gi";
+        var pods = (int)(f.Integer(map, "pods", min: 1) ?? 110);
+        var labels = f.StringMap(map, "labels");
+        foreach (var (k, v) in labels)
+        {
+            if (Sim.Core.Api.Selectors.Labels.ValidateQualifiedName(k) is { } ke) f.Error(map.Find("labels")!.Value.Value.Start, $"label key \"{k}\": {ke}");
+            if (Sim.Core.Api.Selectors.Labels.ValidateValue(v) is { } ve) f.Error(map.Find("labels")!.Value.Value.Start, $"label value \"{v}\": {ve}");
+        }
+        var taints = new List<TaintShape>();
+        if (f.Get(map, "taints") is { } taintsNode)
+        {
+            if (taintsNode is YSequence seq)
+            {
+                foreach (var t in seq.Items)
+                {
+                    if (f.Mapping(t, "a taint") is not { } tm) continue;
+                    f.OnlyKeys(tm, "a taint", "key", "value", "effect");
+                    var key = f.String(tm, "key", required: true, what: "a taint") ?? "";
+                    var effect = f.String(tm, "effect", required: true, what: "a taint") ?? "NoSchedule";
+                    if (effect is not ("NoSchedule" or "PreferNoSchedule" or "NoExecute"))
+                        f.Error(tm.Find("effect")?.Value.Start ?? tm.Start, $"unsupported taint effect \"{effect}\" (expected NoSchedule, PreferNoSchedule or NoExecute)");
+                    taints.Add(new TaintShape(key, f.String(tm, "value"), effect));
+                }
+            }
+            else f.Error(taintsNode.Start, "\"taints\" must be a list of {key, value, effect}");
+        }
+        return new NodeShape { Name = name, Cpu = cpu, Memory = memory, Pods = pods, Labels = labels, Taints = taints };
+    }
+
+    private static string? Quantity(YMapping map, string key, YamlFields f)
+    {
+        var text = f.String(map, key);
+        if (text is null) return null;
+        try
+        {
+            if (new ResourceQuantity(text).ToDecimal() <= 0) throw new FormatException();
+            return text;
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException or OverflowException)
+        {
+            f.Error(map.Find(key)!.Value.Value.Start, $"\"{key}\" must be a positive Kubernetes quantity such as \"4\", \"500m\" or \"8Gi\", got \"{text}\"");
+            return null;
+        }
+    }
+
+    private static Step? ReadStep(YNode node, int index, YamlFields f, string baseDirectory)
+    {
+        if (f.Mapping(node, "a step") is not { } map) return null;
+        var actionKeys = map.Entries.Where(e => e.Key.Value is not ("at" or "mayFail")).ToList();
+        foreach (var (key, _) in actionKeys)
+        {
+            if (Actions.Contains(key.Value)) continue;
+            f.Error(key.Start, PlannedActions.Contains(key.Value)
+                ? $"action \"{key.Value}\" is not supported by this version of KubeSim yet (supported: {string.Join(", ", Actions)})"
+                : $"unknown action \"{key.Value}\" (expected one of: {string.Join(", ", Actions)}; and at, mayFail)");
+        }
+        var known = actionKeys.Where(e => Actions.Contains(e.Key.Value)).ToList();
+        if (known.Count > 1)
+            f.Error(known[1].Key.Start, $"two actions in one step: {known[0].Key.Value} and {known[1].Key.Value} (give each its own step)");
+        if (actionKeys.Count == 0)
+            f.Error(map.Start, $"step has no action (expected one of: {string.Join(", ", Actions)})");
+        var at = f.Duration(map, "at", required: true);
+        if (at is { } a && a < SimDuration.Zero)
+            f.Error(f.Get(map, "at")!.Start, "\"at\" must be >= 0");
+        var mayFail = f.Bool(map, "mayFail") ?? false;
+        if (known.Count != 1 || actionKeys.Count != 1 || at is null) return null;
+        var (verbKey, body) = known[0];
+        var action = StepActions.Read(verbKey.Value, body, verbKey.Start, f, baseDirectory, mayFail);
+        if (action is null) return null;
+        return new Step { At = at.Value, Action = action, MayFail = mayFail, Position = map.Start, Index = index };
+    }
+}

@@ -1,0 +1,26 @@
+using Sim.Core.Api.History;
+using Sim.Core.Time;
+
+namespace Sim.Scenarios;
+
+/// <summary>How to run a scenario: seed override, an early stop, what to keep.</summary>
+public sealed record RunOptions
+{
+    /// <summary>Overrides the scenario's seed (<c>--seed</c>).</summary>
+    public ulong? Seed { get; init; }
+
+    /// <summary>Stops early, after this much virtual time (<c>--until</c>).</summary>
+    public SimDuration? Until { get; init; }
+
+    /// <summary>What the history keeps; Full allows replay to past times and writing the history file.</summary>
+    public HistoryRetention HistoryRetention { get; init; } = HistoryRetention.Full;
+
+    /// <summary>Where to stream the history file (contracts.md section 3) as the run commits changes.</summary>
+    public Stream? HistorySink { get; init; }
+
+    /// <summary>Whether to record the timeline (off for scale runs that only want figures).</summary>
+    public bool RecordTimeline { get; init; } = true;
+
+    /// <summary>A bound on agenda items run, so that a runaway simulation stops with an error instead of hanging.</summary>
+    public long MaxSteps { get; init; } = 200_000_000;
+}

@@ -1,0 +1,153 @@
+using System.Text.Json.Nodes;
+using k8s.Models;
+using Sim.Controllers.Cluster;
+using Sim.Core.Api;
+using Sim.Core.Api.Patch;
+using Sim.Core.Api.Selectors;
+using Sim.Core.Serialization;
+using Sim.Core.Time;
+using Sim.Scenarios.Model;
+
+namespace Sim.Scenarios;
+
+/// <summary>The outcome of one action on one object: kubectl's words for what happened, or the API's refusal.</summary>
+internal sealed record ActionOutcome(bool Ok, string Subject, string Message);
+
+/// <summary>Carries out scenario actions through the API, as <c>kubectl</c> would (user agent <c>kubectl</c>).</summary>
+internal sealed class StepExecutor(SimulatedCluster cluster, SimTime origin)
+{
+    private readonly ApiClient _kubectl = cluster.Client("kubectl");
+
+    private ApiServer Api => _kubectl.Server;
+
+    public IEnumerable<ActionOutcome> Execute(StepAction action) => action switch
+    {
+        ApplyAction a => a.Documents.Select(Apply).ToList(),
+        DeleteAction d => Delete(d),
+        ScaleAction s => [Scale(s)],
+        SetImageAction i => [SetImage(i)],
+        RollbackAction r => [DeploymentRollback.Run(Api, r)],
+        KillContainerAction k => [KillContainer(k)],
+        _ => [new ActionOutcome(false, "", $"action {action.Verb} is not supported")],
+    };
+
+    private ActionOutcome Apply(Sim.Core.Manifests.ManifestDocument doc)
+    {
+        var obj = ModelCopy.Clone(doc.Object);
+        var kind = doc.Kind;
+        var meta = obj.Metadata ??= new V1ObjectMeta();
+        if (kind.Namespaced) meta.NamespaceProperty ??= "default";
+        var name = meta.Name ?? meta.GenerateName ?? "";
+        var subject = kind.KubectlName(name);
+        meta.Annotations?.Remove(ApplyPatch.LastAppliedAnnotation);
+        if (meta.Annotations is { Count: 0 }) meta.Annotations = null;
+        var lastApplied = KubeJson.Serialize(obj);
+        meta.Annotations ??= new Dictionary<string, string>();
+        meta.Annotations[ApplyPatch.LastAppliedAnnotation] = lastApplied + "\n";
+
+        var existing = string.IsNullOrEmpty(meta.Name) ? null : Api.Find(kind, meta.NamespaceProperty, meta.Name);
+        if (existing is null)
+        {
+            var created = Api.Create(obj);
+            return created.IsSuccess
+                ? new ActionOutcome(true, kind.KubectlName(created.Value!.Metadata.Name), "created")
+                : Refused(subject, created.Error!, "creating");
+        }
+        JsonObject? previous = null;
+        if (existing.Metadata.Annotations?.TryGetValue(ApplyPatch.LastAppliedAnnotation, out var prior) == true)
+            previous = JsonNode.Parse(prior) as JsonObject;
+        var desired = (JsonObject)JsonNode.Parse(KubeJson.Serialize(obj))!;
+        var patch = ApplyPatch.ThreeWay(previous, desired, kind.ModelType);
+        var result = Api.Patch(kind, meta.NamespaceProperty, meta.Name!, PatchType.StrategicMerge, patch.ToJsonString());
+        if (!result.IsSuccess) return Refused(subject, result.Error!, "applying patch");
+        return new ActionOutcome(true, subject, result.Value!.Metadata.ResourceVersion == existing.Metadata.ResourceVersion ? "unchanged" : "configured");
+    }
+
+    private IEnumerable<ActionOutcome> Delete(DeleteAction d)
+    {
+        var t = d.Target;
+        var options = new DeleteOptions { PropagationPolicy = d.Propagation, GracePeriodSeconds = d.GracePeriodSeconds };
+        List<string> names;
+        if (t.Name is not null)
+        {
+            names = [t.Name];
+        }
+        else
+        {
+            var list = Api.List(t.Kind, t.Namespace, new ListOptions { LabelSelector = t.Selector });
+            if (!list.IsSuccess) return [Refused(t.Describe(), list.Error!, "listing")];
+            // Objects already being deleted are skipped, so "delete one pod" means one more pod goes.
+            names = list.Value!.Items.Where(o => o.Metadata.DeletionTimestamp is null).Select(o => o.Metadata.Name).Order(StringComparer.Ordinal).ToList();
+            if (t.Count is { } c) names = names.Take(c).ToList();
+            if (names.Count == 0) return [new ActionOutcome(true, t.Describe(), "No resources found")];
+        }
+        var outcomes = new List<ActionOutcome>();
+        foreach (var name in names)
+        {
+            var result = Api.Delete(t.Kind, t.Namespace, name, options);
+            outcomes.Add(result.IsSuccess
+                ? new ActionOutcome(true, t.Kind.KubectlName(name), $"{t.Kind.Singular} \"{name}\" deleted" + (d.Propagation == PropagationPolicy.Background ? "" : $" ({d.Propagation.ToString().ToLowerInvariant()})"))
+                : Refused(t.Kind.KubectlName(name), result.Error!, "deleting"));
+        }
+        return outcomes;
+    }
+
+    private ActionOutcome Scale(ScaleAction s)
+    {
+        var t = s.Target;
+        var result = Api.UpdateScale(t.Kind, t.Namespace, t.Name!, s.Replicas);
+        return result.IsSuccess
+            ? new ActionOutcome(true, t.Kind.KubectlName(t.Name!), $"scaled to {s.Replicas}")
+            : Refused(t.Kind.KubectlName(t.Name!), result.Error!, "scaling");
+    }
+
+    private ActionOutcome SetImage(SetImageAction s)
+    {
+        var t = s.Target;
+        var subject = t.Kind.KubectlName(t.Name!);
+        var existing = Api.Get(t.Kind, t.Namespace, t.Name!);
+        if (!existing.IsSuccess) return Refused(subject, existing.Error!, "getting");
+        var (podSpec, wrap) = PodSpecOf(existing.Value!);
+        if (podSpec is null) return new ActionOutcome(false, subject, $"error: {t.Kind.Kind} has no pod template");
+        var inInit = podSpec.InitContainers?.Any(c => c.Name == s.Container) == true;
+        if (podSpec.Containers?.Any(c => c.Name == s.Container) != true && !inInit)
+            return new ActionOutcome(false, subject, $"error: unable to find container named \"{s.Container}\"");
+        var containers = new JsonArray(new JsonObject { ["name"] = s.Container, ["image"] = s.Image });
+        var patch = wrap(new JsonObject { [inInit ? "initContainers" : "containers"] = containers });
+        var result = Api.Patch(t.Kind, t.Namespace, t.Name!, PatchType.StrategicMerge, patch.ToJsonString());
+        return result.IsSuccess ? new ActionOutcome(true, subject, $"image updated: {s.Container}={s.Image}") : Refused(subject, result.Error!, "patching");
+    }
+
+    private static (V1PodSpec? Spec, Func<JsonObject, JsonObject> Wrap) PodSpecOf(KubeObject obj)
+    {
+        static JsonObject Template(JsonObject spec) => new() { ["spec"] = new JsonObject { ["template"] = new JsonObject { ["spec"] = spec } } };
+        return obj switch
+        {
+            V1Deployment d => (d.Spec.Template?.Spec, Template),
+            V1ReplicaSet r => (r.Spec.Template?.Spec, Template),
+            V1StatefulSet s => (s.Spec.Template?.Spec, Template),
+            V1DaemonSet ds => (ds.Spec.Template?.Spec, Template),
+            V1Job j => (j.Spec.Template?.Spec, Template),
+            V1Pod p => (p.Spec, spec => new JsonObject { ["spec"] = spec }),
+            V1CronJob c => (c.Spec.JobTemplate?.Spec?.Template?.Spec,
+                spec => new JsonObject { ["spec"] = new JsonObject { ["jobTemplate"] = Template(spec) } }),
+            _ => (null, x => x),
+        };
+    }
+
+    private ActionOutcome KillContainer(KillContainerAction k)
+    {
+        var subject = "pod/" + k.Pod;
+        var pod = _kubectl.Find<V1Pod>(k.Namespace, k.Pod);
+        if (pod is null) return new ActionOutcome(false, subject, $"Error from server (NotFound): pods \"{k.Pod}\" not found");
+        var container = k.Container ?? pod.Spec.Containers[0].Name;
+        if (string.IsNullOrEmpty(pod.Spec.NodeName)) return new ActionOutcome(false, subject, $"pod {k.Pod} is not running on any node");
+        var outcome = cluster.KillContainer(k.Namespace, k.Pod, container, k.ExitCode);
+        return new ActionOutcome(outcome is null, subject, outcome ?? $"killed container {container} (exit code {k.ExitCode})");
+    }
+
+    private static ActionOutcome Refused(string subject, ApiError error, string doing) =>
+        new(false, subject, $"Error from server ({error.Reason}): error when {doing} {subject}: {error.KubectlMessage}");
+
+    internal SimDuration Now => cluster.Now - origin;
+}
