@@ -1,0 +1,120 @@
+using k8s;
+using Sim.Core.Api;
+using Sim.Core.Api.Watch;
+
+namespace Sim.Controllers.Runtime;
+
+/// <summary>Untyped view of an informer, for the factory that owns them.</summary>
+public interface IInformer
+{
+    /// <summary>Lists and starts watching.</summary>
+    void Start();
+}
+
+/// <summary>
+/// A shared informer, as client-go's: a LIST then a WATCH from the list's resourceVersion keep a local cache of one
+/// kind, with secondary indexes; handlers run as changes arrive and should only enqueue keys.
+/// </summary>
+/// <remarks>Cached objects are the API server's shared instances: never change them in place.</remarks>
+public sealed class Informer<T> : IInformer where T : class, KubeObject
+{
+    private readonly ApiClient _client;
+    private readonly Dictionary<(string Namespace, string Name), T> _cache = [];
+    private readonly Dictionary<string, (Func<T, IEnumerable<string>> Keys, Dictionary<string, Dictionary<(string, string), T>> Buckets)> _indexes = [];
+    private WatchSubscription? _watch;
+
+    /// <summary>An informer of <typeparamref name="T"/> through <paramref name="client"/>.</summary>
+    public Informer(ApiClient client) => _client = client;
+
+    /// <summary>Raised for each object listed at start and each one added later.</summary>
+    public event Action<T>? Added;
+
+    /// <summary>Raised with the old and new object on each change.</summary>
+    public event Action<T, T>? Updated;
+
+    /// <summary>Raised with the last known state of a deleted object.</summary>
+    public event Action<T>? Deleted;
+
+    /// <summary>Whether the initial list has been loaded.</summary>
+    public bool HasSynced { get; private set; }
+
+    /// <summary>Adds a secondary index (call before <see cref="Start"/>).</summary>
+    public void AddIndex(string name, Func<T, IEnumerable<string>> keys) => _indexes[name] = (keys, []);
+
+    /// <inheritdoc />
+    public void Start()
+    {
+        if (HasSynced) return;
+        var list = _client.Server.List(ResourceKinds.For<T>());
+        foreach (var obj in list.Value!.Items.Cast<T>()) Store(obj, null);
+        HasSynced = true;
+        foreach (var obj in list.Value.Items.Cast<T>()) Added?.Invoke(obj);
+        _watch = _client.Watch<T>(null, new ListOptions { ResourceVersion = list.Value.ResourceVersion.ToString(System.Globalization.CultureInfo.InvariantCulture) }, OnEvent).Unwrap();
+    }
+
+    /// <summary>Stops watching.</summary>
+    public void Stop() => _watch?.Dispose();
+
+    /// <summary>The cached object, or null.</summary>
+    public T? Get(string? ns, string name) => _cache.GetValueOrDefault((ns ?? "", name));
+
+    /// <summary>All cached objects (unordered).</summary>
+    public IEnumerable<T> All => _cache.Values;
+
+    /// <summary>How many objects are cached.</summary>
+    public int Count => _cache.Count;
+
+    /// <summary>The cached objects whose index <paramref name="index"/> yields <paramref name="key"/>.</summary>
+    public IReadOnlyCollection<T> ByIndex(string index, string key) =>
+        _indexes[index].Buckets.TryGetValue(key, out var bucket) ? bucket.Values : [];
+
+    private void OnEvent(WatchEvent e)
+    {
+        var obj = e.As<T>();
+        var key = Key(obj);
+        _cache.TryGetValue(key, out var old);
+        switch (e.Type)
+        {
+            case WatchEventType.Added:
+            case WatchEventType.Modified:
+                Store(obj, old);
+                if (old is null) Added?.Invoke(obj);
+                else Updated?.Invoke(old, obj);
+                break;
+            case WatchEventType.Deleted:
+                if (old is not null) Unindex(old);
+                _cache.Remove(key);
+                Deleted?.Invoke(obj);
+                break;
+        }
+    }
+
+    private void Store(T obj, T? old)
+    {
+        if (old is not null) Unindex(old);
+        _cache[Key(obj)] = obj;
+        foreach (var (_, (keys, buckets)) in _indexes)
+        {
+            foreach (var k in keys(obj))
+            {
+                if (!buckets.TryGetValue(k, out var bucket)) buckets[k] = bucket = [];
+                bucket[Key(obj)] = obj;
+            }
+        }
+    }
+
+    private void Unindex(T obj)
+    {
+        foreach (var (_, (keys, buckets)) in _indexes)
+        {
+            foreach (var k in keys(obj))
+            {
+                if (!buckets.TryGetValue(k, out var bucket)) continue;
+                bucket.Remove(Key(obj));
+                if (bucket.Count == 0) buckets.Remove(k);
+            }
+        }
+    }
+
+    private static (string, string) Key(T obj) => (obj.Metadata.NamespaceProperty ?? "", obj.Metadata.Name);
+}

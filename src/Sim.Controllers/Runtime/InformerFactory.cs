@@ -1,0 +1,42 @@
+using Sim.Core.Api;
+
+namespace Sim.Controllers.Runtime;
+
+/// <summary>
+/// One shared informer per kind for a process (kube-controller-manager shares them between controllers), with the
+/// indexes controllers ask for. Informers start together, after every controller registered its handlers.
+/// </summary>
+public sealed class InformerFactory(ApiClient client)
+{
+    /// <summary>Index name: objects by namespace.</summary>
+    public const string ByNamespace = "namespace";
+
+    /// <summary>Index name: objects by the uid of each owner reference.</summary>
+    public const string ByOwnerUid = "owner-uid";
+
+    /// <summary>Index name: pods by node name.</summary>
+    public const string ByNode = "node";
+
+    private readonly Dictionary<Type, IInformer> _informers = [];
+    private readonly List<IInformer> _order = [];
+
+    /// <summary>The shared informer of <typeparamref name="T"/> (created with namespace and owner indexes).</summary>
+    public Informer<T> For<T>() where T : class, KubeObject
+    {
+        if (_informers.TryGetValue(typeof(T), out var existing)) return (Informer<T>)existing;
+        var informer = new Informer<T>(client);
+        informer.AddIndex(ByNamespace, o => [o.Metadata.NamespaceProperty ?? ""]);
+        informer.AddIndex(ByOwnerUid, o => o.Metadata.OwnerReferences?.Select(r => r.Uid) ?? []);
+        if (typeof(T) == typeof(k8s.Models.V1Pod))
+            informer.AddIndex(ByNode, o => ((k8s.Models.V1Pod)(object)o).Spec?.NodeName is { Length: > 0 } n ? [n] : []);
+        _informers[typeof(T)] = informer;
+        _order.Add(informer);
+        return informer;
+    }
+
+    /// <summary>Starts every informer, in the order they were first asked for.</summary>
+    public void Start()
+    {
+        foreach (var informer in _order) informer.Start();
+    }
+}

@@ -1,0 +1,61 @@
+using Sim.Core.Time;
+
+namespace Sim.Controllers.Runtime;
+
+/// <summary>A namespace and name: what work queues carry.</summary>
+public readonly record struct NamespacedName(string Namespace, string Name)
+{
+    /// <inheritdoc />
+    public override string ToString() => Namespace.Length == 0 ? Name : Namespace + "/" + Name;
+}
+
+/// <summary>What a reconcile asks for next: nothing, a later look, or a retry with backoff.</summary>
+public readonly record struct ReconcileResult(SimDuration? RequeueAfter, string? Error)
+{
+    /// <summary>Done until something changes.</summary>
+    public static ReconcileResult Done => default;
+
+    /// <summary>Look again after <paramref name="delay"/>.</summary>
+    public static ReconcileResult After(SimDuration delay) => new(delay, null);
+
+    /// <summary>Failed (e.g. a conflict): retry with the queue's backoff.</summary>
+    public static ReconcileResult Retry(string why) => new(null, why);
+}
+
+/// <summary>
+/// A controller: handlers enqueue keys; each key is reconciled by reading the current state from informers and
+/// writing through the API, level-triggered and idempotent.
+/// </summary>
+public abstract class Reconciler
+{
+    /// <summary>A reconciler whose queue runs on <paramref name="context"/>'s loop.</summary>
+    protected Reconciler(ControllerContext context)
+    {
+        Context = context;
+        Queue = new WorkQueue<NamespacedName>(context.Loop, Process);
+    }
+
+    /// <summary>Shared machinery: loop, client, informers, clock.</summary>
+    protected ControllerContext Context { get; }
+
+    /// <summary>This controller's work queue.</summary>
+    protected WorkQueue<NamespacedName> Queue { get; }
+
+    /// <summary>Enqueues an object's key.</summary>
+    protected void Enqueue(KubeObject obj) => Queue.Add(new NamespacedName(obj.Metadata.NamespaceProperty ?? "", obj.Metadata.Name));
+
+    /// <summary>Reconciles one key.</summary>
+    protected abstract ReconcileResult Reconcile(NamespacedName key);
+
+    private void Process(NamespacedName key)
+    {
+        var result = Reconcile(key);
+        if (result.Error is not null)
+        {
+            Queue.AddRateLimited(key);
+            return;
+        }
+        Queue.Forget(key);
+        if (result.RequeueAfter is { } after) Queue.AddAfter(key, after);
+    }
+}

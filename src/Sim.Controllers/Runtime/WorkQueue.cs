@@ -1,0 +1,64 @@
+using Sim.Core.Kernel;
+using Sim.Core.Time;
+
+namespace Sim.Controllers.Runtime;
+
+/// <summary>
+/// client-go's rate-limited work queue on the event loop: a key queued twice before it is processed is processed
+/// once; each key is processed in its own loop step; failures retry with per-key exponential backoff (5 ms doubling to
+/// 1000 s) until forgotten.
+/// </summary>
+public sealed class WorkQueue<TKey> where TKey : notnull
+{
+    private static readonly SimDuration BaseDelay = SimDuration.FromMilliseconds(5);
+    private static readonly SimDuration MaxDelay = SimDuration.FromSeconds(1000);
+
+    private readonly EventLoop _loop;
+    private readonly Action<TKey> _process;
+    private readonly HashSet<TKey> _dirty = [];
+    private readonly Dictionary<TKey, int> _failures = [];
+
+    /// <summary>A queue processing keys with <paramref name="process"/>.</summary>
+    public WorkQueue(EventLoop loop, Action<TKey> process)
+    {
+        _loop = loop;
+        _process = process;
+    }
+
+    /// <summary>How many keys wait to be processed.</summary>
+    public int Length => _dirty.Count;
+
+    /// <summary>Queues a key now (a no-op when it is already waiting).</summary>
+    public void Add(TKey key)
+    {
+        if (!_dirty.Add(key)) return;
+        _loop.Post(() =>
+        {
+            if (!_dirty.Remove(key)) return;
+            _process(key);
+        });
+    }
+
+    /// <summary>Queues a key after a delay.</summary>
+    public void AddAfter(TKey key, SimDuration delay)
+    {
+        if (delay <= SimDuration.Zero)
+        {
+            Add(key);
+            return;
+        }
+        _loop.ScheduleAfter(delay, () => Add(key));
+    }
+
+    /// <summary>Queues a key after its next backoff delay.</summary>
+    public void AddRateLimited(TKey key)
+    {
+        var failures = _failures.GetValueOrDefault(key);
+        _failures[key] = failures + 1;
+        var delay = BaseDelay.Ticks * Math.Pow(2, Math.Min(failures, 40));
+        AddAfter(key, new SimDuration((long)Math.Min(delay, MaxDelay.Ticks)));
+    }
+
+    /// <summary>Clears a key's backoff after a success.</summary>
+    public void Forget(TKey key) => _failures.Remove(key);
+}

@@ -1,0 +1,100 @@
+using System.Globalization;
+using k8s.Models;
+using Sim.Core.Api;
+using Sim.Core.Kernel;
+using Sim.Core.Serialization;
+
+namespace Sim.Core.Events;
+
+/// <summary>
+/// Records core/v1 Events for one component, as client-go's event recorder does: named
+/// <c>&lt;object&gt;.&lt;hex unix nanoseconds&gt;</c>, with source and reporting fields, and identical repeats
+/// aggregated into one Event whose count and lastTimestamp grow.
+/// </summary>
+public sealed class EventRecorder
+{
+    private const int CacheSize = 4096;
+    private readonly ApiClient _client;
+    private readonly ISimClock _clock;
+    private readonly Dictionary<AggregationKey, (string Namespace, string Name)> _seen = [];
+
+    /// <summary>A recorder writing as <paramref name="component"/> (e.g. <c>kubelet</c>) from <paramref name="host"/> (a node name, for kubelets).</summary>
+    public EventRecorder(ApiClient client, ISimClock clock, string component, string? host = null)
+    {
+        _client = client;
+        _clock = clock;
+        Component = component;
+        Host = host;
+    }
+
+    /// <summary>The component events come from (<c>source.component</c>).</summary>
+    public string Component { get; }
+
+    /// <summary>The host events come from (<c>source.host</c>), for node-local components.</summary>
+    public string? Host { get; }
+
+    /// <summary>Records a Normal event.</summary>
+    public void Normal(KubeObject involved, string reason, string message, string? fieldPath = null) =>
+        Record(involved, "Normal", reason, message, fieldPath);
+
+    /// <summary>Records a Warning event.</summary>
+    public void Warning(KubeObject involved, string reason, string message, string? fieldPath = null) =>
+        Record(involved, "Warning", reason, message, fieldPath);
+
+    /// <summary>Records an event about <paramref name="involved"/>; an identical recent one is counted instead.</summary>
+    public void Record(KubeObject involved, string type, string reason, string message, string? fieldPath = null)
+    {
+        var meta = involved.Metadata;
+        var reference = new V1ObjectReference
+        {
+            ApiVersion = involved.ApiVersion,
+            Kind = involved.Kind,
+            Name = meta.Name,
+            NamespaceProperty = meta.NamespaceProperty,
+            Uid = meta.Uid,
+            ResourceVersion = meta.ResourceVersion,
+            FieldPath = fieldPath,
+        };
+        var ns = string.IsNullOrEmpty(meta.NamespaceProperty) ? "default" : meta.NamespaceProperty;
+        var key = new AggregationKey(reference.Kind ?? "", ns, reference.Name ?? "", reference.Uid ?? "", fieldPath, type, reason, message);
+        var now = _clock.Now;
+
+        if (_seen.TryGetValue(key, out var existingName) && _client.Find<Corev1Event>(existingName.Namespace, existingName.Name) is { } existing)
+        {
+            var repeat = ModelCopy.Clone(existing);
+            repeat.Count = (existing.Count ?? 1) + 1;
+            repeat.LastTimestamp = now.ToKubeTime();
+            repeat.InvolvedObject.ResourceVersion = meta.ResourceVersion;
+            if (_client.Update(repeat).IsSuccess) return;
+        }
+
+        var nanos = now.UnixNanoseconds;
+        for (var attempt = 0; attempt < 1000; attempt++, nanos++)
+        {
+            var ev = new Corev1Event
+            {
+                Metadata = new V1ObjectMeta { Name = $"{reference.Name}.{nanos.ToString("x", CultureInfo.InvariantCulture)}", NamespaceProperty = ns },
+                InvolvedObject = reference,
+                Reason = reason,
+                Message = message,
+                Type = type,
+                Count = 1,
+                FirstTimestamp = now.ToKubeTime(),
+                LastTimestamp = now.ToKubeTime(),
+                Source = new V1EventSource { Component = Component, Host = Host },
+                ReportingComponent = Component,
+                ReportingInstance = Host ?? "",
+            };
+            var created = _client.Create(ev);
+            if (created.IsAlreadyExists) continue;
+            if (created.IsSuccess)
+            {
+                if (_seen.Count >= CacheSize) _seen.Clear();
+                _seen[key] = (ns, created.Value!.Metadata.Name);
+            }
+            return;
+        }
+    }
+
+    private readonly record struct AggregationKey(string Kind, string Namespace, string Name, string Uid, string? FieldPath, string Type, string Reason, string Message);
+}

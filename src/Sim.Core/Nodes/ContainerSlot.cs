@@ -1,0 +1,64 @@
+using k8s.Models;
+using Sim.Core.Time;
+
+namespace Sim.Core.Nodes;
+
+/// <summary>The kubelet's view of one container of a pod: its current state, last termination and counters.</summary>
+internal sealed class ContainerSlot(V1Container spec, bool isInit, ContainerProgram program)
+{
+    public V1Container Spec { get; } = spec;
+
+    public bool IsInit { get; } = isInit;
+
+    public ContainerProgram Program { get; } = program;
+
+    public string Name => Spec.Name;
+
+    /// <summary>Bumped on every start, so that timers of an earlier instance do nothing.</summary>
+    public int Instance { get; set; }
+
+    public string? WaitingReason { get; set; } = "ContainerCreating";
+
+    public string? WaitingMessage { get; set; }
+
+    public SimTime? StartedAt { get; set; }
+
+    public V1ContainerStateTerminated? Terminated { get; set; }
+
+    public V1ContainerStateTerminated? LastTermination { get; set; }
+
+    public int RestartCount { get; set; }
+
+    public bool Ready { get; set; }
+
+    public bool Started { get; set; }
+
+    public bool EverStarted { get; set; }
+
+    public string? ContainerId { get; set; }
+
+    public string? RunningImage { get; set; }
+
+    public bool Running => StartedAt is not null && Terminated is null;
+
+    public string FieldPath => IsInit ? $"spec.initContainers{{{Name}}}" : $"spec.containers{{{Name}}}";
+
+    public V1ContainerStatus ToStatus() => new()
+    {
+        Name = Name,
+        Image = RunningImage ?? Spec.Image,
+        ImageID = RunningImage is null ? "" : ImageCatalog.Qualified(Spec.Image ?? "")[..ImageCatalog.Qualified(Spec.Image ?? "").LastIndexOf(':')] + "@" + ImageCatalog.Digest(Spec.Image ?? ""),
+        ContainerID = ContainerId,
+        Ready = Ready,
+        Started = Started,
+        RestartCount = RestartCount,
+        State = Running
+            ? new V1ContainerState { Running = new V1ContainerStateRunning { StartedAt = StartedAt!.Value.ToKubeTime() } }
+            : Terminated is not null && WaitingReason is null
+                ? new V1ContainerState { Terminated = Terminated }
+                : new V1ContainerState { Waiting = new V1ContainerStateWaiting { Reason = WaitingReason ?? "ContainerCreating", Message = WaitingMessage } },
+        LastState = (WaitingReason is not null && Terminated is not null ? Terminated : LastTermination) is { } last
+            ? new V1ContainerState { Terminated = last }
+            : new V1ContainerState(),
+    };
+}

@@ -1,0 +1,514 @@
+using System.Globalization;
+using k8s.Models;
+using Sim.Core.Api;
+using Sim.Core.Serialization;
+using Sim.Core.Time;
+
+namespace Sim.Core.Nodes;
+
+/// <summary>
+/// Runs one pod on a node as the kubelet's pod worker does: admission, sandbox, image pulls, container create/start,
+/// readiness, exits and restarts (with CrashLoopBackOff), graceful termination, and the pod status it reports.
+/// </summary>
+internal sealed class PodWorker
+{
+    private enum Stage
+    {
+        New,
+        Sandbox,
+        Running,
+        Terminating,
+        Done,
+    }
+
+    private readonly Kubelet _kubelet;
+    private readonly List<ContainerSlot> _init;
+    private readonly List<ContainerSlot> _main;
+    private Stage _stage = Stage.New;
+    private SimTime? _startTime;
+    private string? _podIp;
+    private bool _sandboxReady;
+    private bool _busy;
+    private bool _statusQueued;
+    private bool _syncQueued;
+    private int _generation;
+    private string? _rejection;
+    private bool _terminating;
+
+    public PodWorker(Kubelet kubelet, V1Pod pod)
+    {
+        _kubelet = kubelet;
+        Pod = pod;
+        var annotations = pod.Metadata.Annotations;
+        _init = (pod.Spec.InitContainers ?? []).Select(c => new ContainerSlot(c, true, ContainerProgram.For(c, annotations)) { WaitingReason = "PodInitializing" }).ToList();
+        _main = (pod.Spec.Containers ?? []).Select(c => new ContainerSlot(c, false, ContainerProgram.For(c, annotations))
+        {
+            WaitingReason = pod.Spec.InitContainers is { Count: > 0 } ? "PodInitializing" : "ContainerCreating",
+        }).ToList();
+    }
+
+    /// <summary>The pod as last seen from the API.</summary>
+    public V1Pod Pod { get; private set; }
+
+    private string Uid => Pod.Metadata.Uid;
+
+    private SimTime Now => _kubelet.Loop.Now;
+
+    /// <summary>Whether this pod counts against the node's resources (admitted and not finished).</summary>
+    public bool HoldsResources => _stage is Stage.Sandbox or Stage.Running or Stage.Terminating && _rejection is null;
+
+    public void Update(V1Pod pod)
+    {
+        Pod = pod;
+        if (pod.Metadata.DeletionTimestamp is not null && !_terminating)
+        {
+            BeginTermination();
+            return;
+        }
+        if (_stage == Stage.New) Admit();
+    }
+
+    // ------------------------------------------------------------------ admission and sandbox
+
+    private void Admit()
+    {
+        var (cpu, mem) = Resources.Requests(Pod.Spec);
+        var (usedCpu, usedMem, pods) = _kubelet.Admitted(Uid);
+        var spec = _kubelet.Spec;
+        var capCpu = Math.Ceiling(new ResourceQuantity(spec.Cpu).ToDecimal() * 1000);
+        var capMem = new ResourceQuantity(spec.Memory).ToDecimal() - 100m * 1024 * 1024;
+        string? reason = null, message = null;
+        if (pods + 1 > spec.MaxPods)
+        {
+            reason = "OutOfpods";
+            message = $"Pod was rejected: Node didn't have enough resource: pods, requested: 1, used: {pods}, capacity: {spec.MaxPods}";
+        }
+        else if (cpu > 0 && usedCpu + cpu > capCpu)
+        {
+            reason = "OutOfcpu";
+            message = $"Pod was rejected: Node didn't have enough resource: cpu, requested: {cpu}, used: {usedCpu}, capacity: {capCpu}";
+        }
+        else if (mem > 0 && usedMem + mem > capMem)
+        {
+            reason = "OutOfmemory";
+            message = $"Pod was rejected: Node didn't have enough resource: memory, requested: {mem}, used: {usedMem}, capacity: {capMem}";
+        }
+        _startTime = Now;
+        if (reason is not null)
+        {
+            // Kubelet admission refuses a pod the scheduler placed on a node that no longer has room for it.
+            _rejection = reason;
+            _stage = Stage.Done;
+            _kubelet.Recorder.Warning(Pod, reason, message!);
+            WriteStatus(s =>
+            {
+                s.Phase = "Failed";
+                s.Reason = reason;
+                s.Message = message;
+                s.StartTime = _startTime.Value.ToKubeTime();
+            });
+            return;
+        }
+        _stage = Stage.Sandbox;
+        QueueStatus();
+        var generation = _generation;
+        var delay = SimDuration.FromMilliseconds(_kubelet.Random.NextInRange(400, 900));
+        _kubelet.Loop.ScheduleAfter(delay, () =>
+        {
+            if (generation != _generation || _stage != Stage.Sandbox) return;
+            _podIp = _kubelet.Network.Allocate();
+            _sandboxReady = true;
+            _stage = Stage.Running;
+            QueueStatus();
+            QueueSync();
+        });
+    }
+
+    // ------------------------------------------------------------------ the sync loop
+
+    private void QueueSync(SimDuration? after = null)
+    {
+        if (after is null)
+        {
+            if (_syncQueued) return;
+            _syncQueued = true;
+        }
+        var generation = _generation;
+        _kubelet.Loop.ScheduleAfter(after ?? SimDuration.Zero, () =>
+        {
+            if (after is null) _syncQueued = false;
+            if (generation == _generation) Sync();
+        });
+    }
+
+    /// <summary>Decides the next thing to do: start the next init container, then the app containers, restarting exited ones.</summary>
+    private void Sync()
+    {
+        if (_stage != Stage.Running || _busy) return;
+        foreach (var slot in _init)
+        {
+            if (slot.Terminated is { ExitCode: 0 } && !slot.Running) continue;
+            if (slot.Running) return;
+            if (slot.Terminated is { } failed && !WillRestart(failed.ExitCode))
+            {
+                FinishAsFailed();
+                return;
+            }
+            TryStart(slot);
+            return;
+        }
+        foreach (var slot in _main)
+        {
+            if (slot.Running) continue;
+            if (slot.Terminated is { } t)
+            {
+                // A container still in its restart backoff waits; the others go on.
+                if (!WillRestart(t.ExitCode) || !TryStart(slot)) continue;
+                return;
+            }
+            if (!slot.EverStarted)
+            {
+                TryStart(slot);
+                return;
+            }
+        }
+        if (_main.All(s => s.Terminated is { } t && !s.Running && !WillRestart(t.ExitCode))) Complete();
+    }
+
+    private bool WillRestart(int exitCode) => Pod.Spec.RestartPolicy switch
+    {
+        "Never" => false,
+        "OnFailure" => exitCode != 0,
+        _ => true,
+    };
+
+    private string BackoffKey(ContainerSlot slot) => Uid + "/" + slot.Name;
+
+    /// <summary>Starts (or restarts) a container; false when its restart backoff has not expired yet.</summary>
+    private bool TryStart(ContainerSlot slot)
+    {
+        if (slot.Terminated is { } last)
+        {
+            var finished = SimTime.FromDateTime(last.FinishedAt!.Value);
+            var key = BackoffKey(slot);
+            if (_kubelet.Backoff.IsInBackoffSince(key, finished, Now))
+            {
+                var backoff = GoDuration.Format(_kubelet.Backoff.Current(key));
+                var podRef = $"{Pod.Metadata.Name}_{Pod.Metadata.NamespaceProperty}({Uid})";
+                slot.WaitingReason = "CrashLoopBackOff";
+                slot.WaitingMessage = $"back-off {backoff} restarting failed container={slot.Name} pod={podRef}";
+                _kubelet.Recorder.Warning(Pod, "BackOff", $"Back-off restarting failed container {slot.Name} in pod {podRef}", slot.FieldPath);
+                QueueStatus();
+                // The pod worker retries 10-15 s later (its jittered backoff), not the instant the backoff expires.
+                QueueSync(SimDuration.FromMilliseconds(_kubelet.Random.NextInRange(10_000, 15_000)));
+                return false;
+            }
+            _kubelet.Backoff.Next(key, finished);
+        }
+        _busy = true;
+        var generation = _generation;
+        var image = slot.Spec.Image ?? "";
+        var policy = slot.Spec.ImagePullPolicy ?? "IfNotPresent";
+        SimDuration? pullOverride = Pod.Metadata.Annotations?.TryGetValue(ContainerProgram.ImagePullAnnotation, out var p) == true
+            && GoDuration.TryParse(p, out var d, out _) ? d : null;
+        var cached = _kubelet.Images.Has(image);
+        if (policy == "Never" && !cached)
+        {
+            slot.WaitingReason = "ErrImageNeverPull";
+            slot.WaitingMessage = $"Container image \"{image}\" is not present with pull policy of Never";
+            _kubelet.Recorder.Warning(Pod, "ErrImageNeverPull", slot.WaitingMessage, slot.FieldPath);
+            _busy = false;
+            QueueStatus();
+            return true;
+        }
+        if (policy == "Always" || !cached)
+        {
+            _kubelet.Recorder.Normal(Pod, "Pulling", $"Pulling image \"{image}\"", slot.FieldPath);
+            _kubelet.Images.Pull(image, pullOverride, (took, total, size) =>
+            {
+                if (generation != _generation) return;
+                _kubelet.Recorder.Normal(Pod, "Pulled",
+                    $"Successfully pulled image \"{image}\" in {GoDuration.Format(took)} ({GoDuration.Format(total)} including waiting). Image size: {size} bytes.", slot.FieldPath);
+                CreateAndStart(slot, generation);
+            });
+        }
+        else
+        {
+            _kubelet.Recorder.Normal(Pod, "Pulled", $"Container image \"{image}\" already present on machine", slot.FieldPath);
+            CreateAndStart(slot, generation);
+        }
+        return true;
+    }
+
+    private void CreateAndStart(ContainerSlot slot, int generation)
+    {
+        var loop = _kubelet.Loop;
+        loop.ScheduleAfter(SimDuration.FromMilliseconds(_kubelet.Random.NextInRange(20, 80)), () =>
+        {
+            if (generation != _generation) return;
+            _kubelet.Recorder.Normal(Pod, "Created", $"Created container: {slot.Name}", slot.FieldPath);
+            loop.ScheduleAfter(SimDuration.FromMilliseconds(_kubelet.Random.NextInRange(20, 80)), () =>
+            {
+                if (generation != _generation) return;
+                Start(slot);
+                _kubelet.Recorder.Normal(Pod, "Started", $"Started container {slot.Name}", slot.FieldPath);
+                _busy = false;
+                QueueStatus();
+                QueueSync();
+            });
+        });
+    }
+
+    private void Start(ContainerSlot slot)
+    {
+        if (slot.Terminated is { } previous && slot.EverStarted)
+        {
+            slot.LastTermination = previous;
+            slot.RestartCount++;
+        }
+        slot.Terminated = null;
+        slot.WaitingReason = null;
+        slot.WaitingMessage = null;
+        slot.StartedAt = Now;
+        slot.EverStarted = true;
+        slot.RunningImage = ImageCatalog.Qualified(slot.Spec.Image ?? "");
+        slot.ContainerId = "containerd://" + Hex64();
+        var instance = ++slot.Instance;
+        var program = slot.Program;
+        var startupDelay = slot.Spec.StartupProbe is { } sp ? SimDuration.FromSeconds(sp.InitialDelaySeconds ?? 0) : SimDuration.Zero;
+        slot.Started = startupDelay == SimDuration.Zero;
+        _kubelet.Logs.StartInstance(Uid, slot.Name);
+        foreach (var line in program.Output)
+        {
+            var text = line.Text;
+            _kubelet.Loop.ScheduleAfter(line.Offset, () =>
+            {
+                if (slot.Instance == instance && slot.Running)
+                    _kubelet.Logs.Append(Uid, slot.Name, text.Replace("{time}", Now.ToDateTime().ToString("yyyy/MM/dd HH:mm:ss", CultureInfo.InvariantCulture), StringComparison.Ordinal));
+            });
+        }
+        if (program.RunFor is { } runFor)
+            _kubelet.Loop.ScheduleAfter(runFor, () => Exited(slot, instance, program.ExitCode, killed: false));
+        if (!slot.IsInit)
+        {
+            // Without a readiness probe a container is ready as soon as it runs; with one, once the first probe passes.
+            var probe = slot.Spec.ReadinessProbe;
+            var readyAfter = SimDuration.Max(startupDelay, probe is null ? SimDuration.Zero
+                : SimDuration.FromSeconds((probe.InitialDelaySeconds ?? 0) + (long)((probe.SuccessThreshold ?? 1) - 1) * (probe.PeriodSeconds ?? 10)));
+            if (readyAfter == SimDuration.Zero) slot.Ready = true;
+            else _kubelet.Loop.ScheduleAfter(readyAfter, () =>
+            {
+                if (slot.Instance != instance || !slot.Running) return;
+                slot.Ready = true;
+                slot.Started = true;
+                QueueStatus();
+            });
+        }
+    }
+
+    private void Exited(ContainerSlot slot, int instance, int exitCode, bool killed)
+    {
+        if (slot.Instance != instance || !slot.Running) return;
+        slot.Terminated = new V1ContainerStateTerminated
+        {
+            ExitCode = exitCode,
+            Reason = exitCode == 0 ? "Completed" : "Error",
+            StartedAt = slot.StartedAt!.Value.ToKubeTime(),
+            FinishedAt = Now.ToKubeTime(),
+            ContainerID = slot.ContainerId,
+        };
+        slot.StartedAt = null;
+        slot.Ready = false;
+        slot.Started = false;
+        slot.WaitingReason = null;
+        _ = killed;
+        QueueStatus();
+        if (_stage == Stage.Terminating) TerminationProgress();
+        else QueueSync();
+    }
+
+    /// <summary>A fault: the container's process dies with <paramref name="exitCode"/>.</summary>
+    public string? Kill(string container, int exitCode)
+    {
+        var slot = _main.Concat(_init).FirstOrDefault(s => s.Name == container);
+        if (slot is null) return $"pod {Pod.Metadata.Name} has no container named \"{container}\"";
+        if (!slot.Running) return $"container {container} of pod {Pod.Metadata.Name} is not running";
+        Exited(slot, slot.Instance, exitCode, killed: true);
+        return null;
+    }
+
+    private void Complete()
+    {
+        if (_stage == Stage.Done) return;
+        _stage = Stage.Done;
+        QueueStatus();
+    }
+
+    private void FinishAsFailed()
+    {
+        _stage = Stage.Done;
+        QueueStatus();
+    }
+
+    // ------------------------------------------------------------------ termination
+
+    private void BeginTermination()
+    {
+        _terminating = true;
+        _stage = Stage.Terminating;
+        _generation++;
+        _busy = false;
+        var deadline = SimTime.FromDateTime(Pod.Metadata.DeletionTimestamp!.Value);
+        var running = _main.Concat(_init).Where(s => s.Running).ToList();
+        foreach (var slot in running)
+        {
+            _kubelet.Recorder.Normal(Pod, "Killing", $"Stopping container {slot.Name}", slot.FieldPath);
+            var instance = slot.Instance;
+            if (slot.Program.HandlesSigterm)
+                _kubelet.Loop.ScheduleAfter(SimDuration.FromMilliseconds(_kubelet.Random.NextInRange(100, 600)), () => Exited(slot, instance, 0, killed: true));
+            else
+                _kubelet.Loop.Schedule(deadline, () => Exited(slot, instance, 137, killed: true));
+        }
+        // Containers that never started are simply not created.
+        foreach (var slot in _main.Concat(_init).Where(s => !s.Running && s.Terminated is null)) slot.WaitingReason ??= "ContainerCreating";
+        TerminationProgress();
+    }
+
+    private void TerminationProgress()
+    {
+        if (_main.Concat(_init).Any(s => s.Running)) return;
+        // All containers stopped: report the final status, then confirm the deletion (grace period 0).
+        _stage = Stage.Done;
+        FlushStatus();
+        var generationAtEnd = _generation;
+        _kubelet.Loop.Post(() =>
+        {
+            _ = generationAtEnd;
+            _kubelet.Client.Delete<V1Pod>(Pod.Metadata.NamespaceProperty, Pod.Metadata.Name, new DeleteOptions { GracePeriodSeconds = 0, PreconditionUid = Uid });
+        });
+    }
+
+    /// <summary>The pod is gone from the API: stop whatever still runs and free its address.</summary>
+    public void Removed()
+    {
+        _generation++;
+        _stage = Stage.Done;
+        foreach (var slot in _main.Concat(_init)) slot.Instance++;
+        _kubelet.Network.Release(_podIp);
+        _kubelet.Backoff.Forget(Uid);
+        _kubelet.Logs.Forget(Uid);
+    }
+
+    // ------------------------------------------------------------------ status
+
+    private void QueueStatus()
+    {
+        if (_statusQueued) return;
+        _statusQueued = true;
+        _kubelet.Loop.Post(() =>
+        {
+            _statusQueued = false;
+            FlushStatus();
+        });
+    }
+
+    private void FlushStatus()
+    {
+        if (_rejection is not null) return;
+        WriteStatus(BuildStatus);
+    }
+
+    private void WriteStatus(Action<V1PodStatus> fill)
+    {
+        var current = _kubelet.Client.Find<V1Pod>(Pod.Metadata.NamespaceProperty, Pod.Metadata.Name);
+        if (current is null || current.Metadata.Uid != Uid) return;
+        var updated = ModelCopy.Clone(current);
+        updated.Status ??= new V1PodStatus();
+        fill(updated.Status);
+        var result = _kubelet.Client.UpdateStatus(updated);
+        if (result.IsSuccess) Pod = result.Value!;
+    }
+
+    private void BuildStatus(V1PodStatus s)
+    {
+        var now = Now;
+        s.HostIP = NodeObject.InternalIp(_kubelet.Index);
+        s.HostIPs = [new V1HostIP { Ip = s.HostIP }];
+        if (_podIp is not null)
+        {
+            s.PodIP = _podIp;
+            s.PodIPs = [new V1PodIP { Ip = _podIp }];
+        }
+        s.StartTime = _startTime?.ToKubeTime();
+        var initDone = _init.All(c => c.Terminated is { ExitCode: 0 });
+        s.Phase = Phase(initDone);
+        s.InitContainerStatuses = _init.Count == 0 ? null : _init.Select(c => c.ToStatus()).ToList();
+        s.ContainerStatuses = _main.Select(c => c.ToStatus()).OrderBy(c => c.Name, StringComparer.Ordinal).ToList();
+
+        var terminal = s.Phase is "Succeeded" or "Failed";
+        var unready = _main.Where(c => !c.Ready).Select(c => c.Name).ToList();
+        Conditions.SetPodCondition(s, "PodReadyToStartContainers", _sandboxReady && _stage != Stage.Done ? "True" : "False", null, null, now);
+        if (initDone) Conditions.SetPodCondition(s, "Initialized", "True", null, null, now);
+        else Conditions.SetPodCondition(s, "Initialized", "False", "ContainersNotInitialized",
+            $"containers with incomplete status: [{string.Join(" ", _init.Where(c => c.Terminated is not { ExitCode: 0 }).Select(c => c.Name))}]", now);
+        if (terminal)
+        {
+            Conditions.SetPodCondition(s, "Ready", "False", "PodCompleted", null, now);
+            Conditions.SetPodCondition(s, "ContainersReady", "False", "PodCompleted", null, now);
+        }
+        else if (unready.Count == 0 && initDone)
+        {
+            Conditions.SetPodCondition(s, "Ready", "True", null, null, now);
+            Conditions.SetPodCondition(s, "ContainersReady", "True", null, null, now);
+        }
+        else
+        {
+            var message = $"containers with unready status: [{string.Join(" ", unready)}]";
+            Conditions.SetPodCondition(s, "Ready", "False", "ContainersNotReady", message, now);
+            Conditions.SetPodCondition(s, "ContainersReady", "False", "ContainersNotReady", message, now);
+        }
+        // Keep Kubernetes' order: PodReadyToStartContainers, Initialized, Ready, ContainersReady, PodScheduled.
+        var order = new[] { "PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady", "PodScheduled" };
+        s.Conditions = s.Conditions!.OrderBy(c => Array.IndexOf(order, c.Type) is var i && i < 0 ? order.Length : i).ToList();
+    }
+
+    /// <summary>The kubelet's getPhase: Pending, Running, Succeeded or Failed from the containers' states and restart policy.</summary>
+    private string Phase(bool initDone)
+    {
+        if (_stage == Stage.Done && _main.All(c => !c.Running) && Pod.Metadata.DeletionTimestamp is not null)
+            return _main.Any(c => c.Terminated is { ExitCode: not 0 }) ? "Failed" : "Succeeded";
+        if (_init.Any(c => c.Terminated is { ExitCode: not 0 } t && !c.Running && !WillRestart(t.ExitCode))) return "Failed";
+        if (!initDone) return "Pending";
+        int running = 0, waiting = 0, stopped = 0, succeeded = 0;
+        foreach (var c in _main)
+        {
+            if (c.Running) running++;
+            else if (c.Terminated is { } t && c.WaitingReason is null)
+            {
+                stopped++;
+                if (t.ExitCode == 0) succeeded++;
+            }
+            else if (c.LastTermination is not null || c.Terminated is not null) stopped++;
+            else waiting++;
+        }
+        if (waiting > 0) return "Pending";
+        if (running > 0) return "Running";
+        if (stopped > 0)
+        {
+            return Pod.Spec.RestartPolicy switch
+            {
+                "Never" => succeeded == stopped ? "Succeeded" : "Failed",
+                "OnFailure" => succeeded == stopped ? "Succeeded" : "Running",
+                _ => "Running",
+            };
+        }
+        return "Pending";
+    }
+
+    private string Hex64()
+    {
+        Span<char> chars = stackalloc char[64];
+        for (var i = 0; i < chars.Length; i++) chars[i] = "0123456789abcdef"[_kubelet.Random.Next(16)];
+        return new string(chars);
+    }
+}
