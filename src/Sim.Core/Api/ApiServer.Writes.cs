@@ -111,8 +111,10 @@ public sealed partial class ApiServer
         {
             // The status subresource changes status only: everything else comes from the stored object.
             var status = ModelShape.GetStatus(obj);
+            var annotations = meta.Annotations;
             var copy = ModelCopy.Clone(existing);
             ModelShape.SetStatus(copy, status);
+            if (strategy.StatusUpdateCarriesAnnotations) copy.Metadata.Annotations = annotations;
             obj = copy;
             meta = obj.Metadata;
         }

@@ -25,6 +25,9 @@ internal sealed class ContainerSlot(V1Container spec, bool isInit, ContainerProg
 
     public V1ContainerStateTerminated? Terminated { get; set; }
 
+    /// <summary>When the last instance exited, to the tick (the status shows whole seconds).</summary>
+    public SimTime FinishedAt { get; set; }
+
     public V1ContainerStateTerminated? LastTermination { get; set; }
 
     public int RestartCount { get; set; }

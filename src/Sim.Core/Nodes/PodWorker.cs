@@ -187,9 +187,9 @@ internal sealed class PodWorker
     /// <summary>Starts (or restarts) a container; false when its restart backoff has not expired yet.</summary>
     private bool TryStart(ContainerSlot slot)
     {
-        if (slot.Terminated is { } last)
+        if (slot.Terminated is not null)
         {
-            var finished = SimTime.FromDateTime(last.FinishedAt!.Value);
+            var finished = slot.FinishedAt;
             var key = BackoffKey(slot);
             if (_kubelet.Backoff.IsInBackoffSince(key, finished, Now))
             {
@@ -317,6 +317,7 @@ internal sealed class PodWorker
             FinishedAt = Now.ToKubeTime(),
             ContainerID = slot.ContainerId,
         };
+        slot.FinishedAt = Now;
         slot.StartedAt = null;
         slot.Ready = false;
         slot.Started = false;

@@ -72,11 +72,8 @@ public sealed class TimelineRecorder
         }
         var status = PodStatusText.Status(pod);
         var ready = PodStatusText.Ready(pod);
-        if (old is null)
-        {
-            _entries.Add(new TimelineEntry(at, TimelineKind.Pod, "pod", status, subject, $"created, {ready} ready"));
-            return;
-        }
+        // A pod's creation is already on the timeline as the action or the controller's SuccessfulCreate event.
+        if (old is null) return;
         var oldStatus = PodStatusText.Status(old);
         var oldReady = PodStatusText.Ready(old);
         if (status == oldStatus && ready == oldReady) return;

@@ -28,6 +28,12 @@ internal abstract class KindStrategy
     /// <summary>Validation of a status write.</summary>
     public virtual IEnumerable<FieldError> ValidateStatusUpdate(KubeObject obj, KubeObject old) => [];
 
+    /// <summary>
+    /// Whether a status write may also change annotations (Deployment's status strategy resets only spec and labels;
+    /// the deployment controller records the revision annotation that way without bumping generation).
+    /// </summary>
+    public virtual bool StatusUpdateCarriesAnnotations => false;
+
     /// <summary>Whether names must be RFC 1123 labels rather than subdomains.</summary>
     public virtual bool NameIsDnsLabel => false;
 

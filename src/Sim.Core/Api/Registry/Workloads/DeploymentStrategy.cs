@@ -10,6 +10,8 @@ namespace Sim.Core.Api.Registry.Workloads;
 /// </summary>
 internal sealed class DeploymentStrategy : KindStrategy<V1Deployment>
 {
+    public override bool StatusUpdateCarriesAnnotations => true;
+
     protected override void Default(V1Deployment d)
     {
         d.Spec ??= new V1DeploymentSpec();

@@ -1,0 +1,176 @@
+using k8s.Models;
+using Sim.Controllers.Runtime;
+using Sim.Core.Api.Selectors;
+using Sim.Core.Events;
+using Sim.Core.Serialization;
+
+namespace Sim.Controllers.Deployment;
+
+/// <summary>
+/// The Deployment controller (Kubernetes' pkg/controller/deployment): owns ReplicaSets named
+/// <c>&lt;deployment&gt;-&lt;pod-template-hash&gt;</c>, rolls templates out with RollingUpdate or Recreate, scales
+/// proportionally, keeps revisions and revision history, and reports status and the Available/Progressing conditions.
+/// </summary>
+public sealed partial class DeploymentController : Reconciler
+{
+    private readonly Informer<V1Deployment> _deployments;
+    private readonly Informer<V1ReplicaSet> _replicaSets;
+    private readonly Informer<V1Pod> _pods;
+    private readonly EventRecorder _events;
+
+    /// <summary>Registers the controller's handlers on the shared informers.</summary>
+    public DeploymentController(ControllerContext context) : base(context)
+    {
+        _events = context.Recorder("deployment-controller");
+        _deployments = context.Informers.For<V1Deployment>();
+        _replicaSets = context.Informers.For<V1ReplicaSet>();
+        _pods = context.Informers.For<V1Pod>();
+        _deployments.Added += Enqueue;
+        _deployments.Updated += (_, d) => Enqueue(d);
+        _deployments.Deleted += Enqueue;
+        _replicaSets.Added += OnReplicaSetAdded;
+        _replicaSets.Updated += OnReplicaSetUpdated;
+        _replicaSets.Deleted += rs =>
+        {
+            if (OwnerOf(rs) is { } d) Enqueue(d);
+        };
+        _pods.Deleted += OnPodDeleted;
+    }
+
+    private V1Deployment? OwnerOf(V1ReplicaSet rs)
+    {
+        var reference = OwnerReferences.ControllerOf(rs);
+        if (reference is null || reference.Kind != "Deployment") return null;
+        var d = _deployments.Get(rs.Metadata.NamespaceProperty, reference.Name);
+        return d?.Metadata.Uid == reference.Uid ? d : null;
+    }
+
+    private void OnReplicaSetAdded(V1ReplicaSet rs)
+    {
+        if (OwnerOf(rs) is { } d)
+        {
+            Enqueue(d);
+            return;
+        }
+        if (OwnerReferences.ControllerOf(rs) is null) EnqueueMatching(rs);
+    }
+
+    private void OnReplicaSetUpdated(V1ReplicaSet old, V1ReplicaSet rs)
+    {
+        if (old.Metadata.ResourceVersion == rs.Metadata.ResourceVersion) return;
+        var oldOwner = OwnerOf(old);
+        var owner = OwnerOf(rs);
+        if (oldOwner is not null && oldOwner.Metadata.Uid != owner?.Metadata.Uid) Enqueue(oldOwner);
+        if (owner is not null)
+        {
+            Enqueue(owner);
+            return;
+        }
+        if (OwnerReferences.ControllerOf(rs) is null
+            && (!ModelCopy.SemanticEquals(old.Metadata.Labels, rs.Metadata.Labels) || OwnerReferences.ControllerOf(old) is not null))
+            EnqueueMatching(rs);
+    }
+
+    private void OnPodDeleted(V1Pod pod)
+    {
+        // Recreate waits for every old pod to be gone before it creates the new ReplicaSet's pods.
+        var reference = OwnerReferences.ControllerOf(pod);
+        if (reference?.Kind != "ReplicaSet") return;
+        var rs = _replicaSets.Get(pod.Metadata.NamespaceProperty, reference.Name);
+        if (rs is not null && OwnerOf(rs) is { Spec.Strategy.Type: "Recreate" } d) Enqueue(d);
+    }
+
+    private void EnqueueMatching(V1ReplicaSet rs)
+    {
+        foreach (var d in _deployments.ByIndex(InformerFactory.ByNamespace, rs.Metadata.NamespaceProperty ?? "").OrderBy(x => x.Metadata.Name, StringComparer.Ordinal))
+            if (LabelSelector.TryFromV1(d.Spec.Selector, out var sel, out _) && !sel.IsEverything && sel.Matches(rs.Metadata.Labels))
+                Enqueue(d);
+    }
+
+    /// <inheritdoc />
+    protected override ReconcileResult Reconcile(NamespacedName key)
+    {
+        var cached = _deployments.Get(key.Namespace, key.Name);
+        if (cached is null) return ReconcileResult.Done;
+        var d = ModelCopy.Clone(cached);
+        d.Status ??= new V1DeploymentStatus();
+        var selectorEmpty = d.Spec.Selector is null
+            || (d.Spec.Selector.MatchLabels is null or { Count: 0 } && d.Spec.Selector.MatchExpressions is null or { Count: 0 });
+        if (selectorEmpty)
+        {
+            _events.Warning(d, "SelectingAll", "This deployment is selecting all pods. A non-empty selector is required.");
+            if ((d.Status.ObservedGeneration ?? 0) < (d.Metadata.Generation ?? 0))
+            {
+                d.Status.ObservedGeneration = d.Metadata.Generation;
+                WriteStatus(d);
+            }
+            return ReconcileResult.Done;
+        }
+        var rsList = ClaimReplicaSets(d);
+        if (d.Metadata.DeletionTimestamp is not null) return SyncStatusOnly(d, rsList);
+        if (CheckPausedConditions(d) is { } failed) return failed;
+        if (d.Spec.Paused == true) return SyncScale(d, rsList);
+        if (IsScalingEvent(d, rsList)) return SyncScale(d, rsList);
+        return d.Spec.Strategy?.Type == "Recreate" ? RolloutRecreate(d, rsList) : RolloutRolling(d, rsList);
+    }
+
+    /// <summary>ReplicaSets this Deployment controls, adopting matching orphans and releasing ones that stopped matching.</summary>
+    private List<V1ReplicaSet> ClaimReplicaSets(V1Deployment d)
+    {
+        var selector = LabelSelector.FromV1(d.Spec.Selector);
+        var result = new List<V1ReplicaSet>();
+        foreach (var rs in _replicaSets.ByIndex(InformerFactory.ByNamespace, d.Metadata.NamespaceProperty ?? "").OrderBy(r => r.Metadata.Name, StringComparer.Ordinal))
+        {
+            var controller = OwnerReferences.ControllerOf(rs);
+            var matches = selector.Matches(rs.Metadata.Labels);
+            if (controller is not null)
+            {
+                if (controller.Uid != d.Metadata.Uid) continue;
+                if (matches)
+                {
+                    result.Add(rs);
+                    continue;
+                }
+                if (rs.Metadata.DeletionTimestamp is null)
+                {
+                    var released = ModelCopy.Clone(rs);
+                    released.Metadata.OwnerReferences = released.Metadata.OwnerReferences!.Where(r => r.Uid != d.Metadata.Uid).ToList();
+                    if (released.Metadata.OwnerReferences.Count == 0) released.Metadata.OwnerReferences = null;
+                    Context.Client.Update(released);
+                }
+                continue;
+            }
+            if (!matches || rs.Metadata.DeletionTimestamp is not null || d.Metadata.DeletionTimestamp is not null) continue;
+            var adopted = ModelCopy.Clone(rs);
+            adopted.Metadata.OwnerReferences ??= new List<V1OwnerReference>();
+            adopted.Metadata.OwnerReferences.Add(OwnerReferences.NewControllerRef(d));
+            var result2 = Context.Client.Update(adopted);
+            if (result2.IsSuccess) result.Add(result2.Value!);
+        }
+        return result;
+    }
+
+    private ReconcileResult? CheckPausedConditions(V1Deployment d)
+    {
+        if (!DeploymentConditions.HasProgressDeadline(d)) return null;
+        var cond = DeploymentConditions.Get(d.Status, DeploymentConditions.Progressing);
+        if (cond?.Reason == DeploymentConditions.TimedOutReason) return null;
+        var pausedExists = cond?.Reason == DeploymentConditions.PausedReason;
+        if (d.Spec.Paused == true && !pausedExists)
+            DeploymentConditions.Set(d.Status, DeploymentConditions.New(DeploymentConditions.Progressing, "Unknown", DeploymentConditions.PausedReason, "Deployment is paused", Context.Now));
+        else if (d.Spec.Paused != true && pausedExists)
+            DeploymentConditions.Set(d.Status, DeploymentConditions.New(DeploymentConditions.Progressing, "Unknown", DeploymentConditions.ResumedReason, "Deployment is resumed", Context.Now));
+        else
+            return null;
+        return WriteStatus(d) ? null : ReconcileResult.Retry("conflict writing paused condition");
+    }
+
+    /// <summary>Writes the working copy's status (and revision annotation) and takes the new resourceVersion.</summary>
+    private bool WriteStatus(V1Deployment d)
+    {
+        var result = Context.Client.UpdateStatus(ModelCopy.Clone(d));
+        if (!result.IsSuccess) return false;
+        d.Metadata.ResourceVersion = result.Value!.Metadata.ResourceVersion;
+        return true;
+    }
+}

@@ -1,0 +1,281 @@
+using k8s.Models;
+using Sim.Controllers.Runtime;
+using Sim.Core.Api;
+using Sim.Core.Api.Selectors;
+using Sim.Core.Events;
+using Sim.Core.Serialization;
+using Sim.Core.Time;
+
+namespace Sim.Controllers.ReplicaSet;
+
+/// <summary>
+/// The ReplicaSet controller: keeps spec.replicas active pods, adopting orphans that match and releasing pods that no
+/// longer do, creating in slow-start batches (burst 500) and deleting by Kubernetes' ranking, and reports status.
+/// </summary>
+public sealed class ReplicaSetController : Reconciler
+{
+    /// <summary>Most creates or deletes one sync makes.</summary>
+    public const int BurstReplicas = 500;
+
+    private readonly Informer<V1ReplicaSet> _replicaSets;
+    private readonly Informer<V1Pod> _pods;
+    private readonly EventRecorder _events;
+    private readonly ControllerExpectations _expectations = new();
+
+    /// <summary>Registers the controller's handlers on the shared informers.</summary>
+    public ReplicaSetController(ControllerContext context) : base(context)
+    {
+        _events = context.Recorder("replicaset-controller");
+        _replicaSets = context.Informers.For<V1ReplicaSet>();
+        _pods = context.Informers.For<V1Pod>();
+        _replicaSets.Added += Enqueue;
+        _replicaSets.Updated += (_, rs) => Enqueue(rs);
+        _replicaSets.Deleted += rs =>
+        {
+            _expectations.Delete(Key(rs));
+            Enqueue(rs);
+        };
+        _pods.Added += OnPodAdded;
+        _pods.Updated += OnPodUpdated;
+        _pods.Deleted += OnPodDeleted;
+    }
+
+    private static NamespacedName Key(KubeObject o) => new(o.Metadata.NamespaceProperty ?? "", o.Metadata.Name);
+
+    private V1ReplicaSet? OwnerOf(V1Pod pod)
+    {
+        var reference = OwnerReferences.ControllerOf(pod);
+        if (reference is null || reference.Kind != "ReplicaSet") return null;
+        var rs = _replicaSets.Get(pod.Metadata.NamespaceProperty, reference.Name);
+        return rs?.Metadata.Uid == reference.Uid ? rs : null;
+    }
+
+    private void OnPodAdded(V1Pod pod)
+    {
+        if (pod.Metadata.DeletionTimestamp is not null)
+        {
+            OnPodDeleted(pod);
+            return;
+        }
+        if (OwnerOf(pod) is { } owner)
+        {
+            _expectations.CreationObserved(Key(owner));
+            Enqueue(owner);
+            return;
+        }
+        if (OwnerReferences.ControllerOf(pod) is null) EnqueueMatching(pod);
+    }
+
+    private void OnPodUpdated(V1Pod old, V1Pod pod)
+    {
+        if (pod.Metadata.DeletionTimestamp is not null && old.Metadata.DeletionTimestamp is null && OwnerOf(pod) is { } terminating)
+            _expectations.DeletionObserved(Key(terminating), pod.Metadata.Uid);
+        var oldOwner = OwnerOf(old);
+        var owner = OwnerOf(pod);
+        if (oldOwner is not null && oldOwner.Metadata.Uid != owner?.Metadata.Uid) Enqueue(oldOwner);
+        if (owner is not null)
+        {
+            Enqueue(owner);
+            // A pod that just became ready becomes available minReadySeconds later: look again then.
+            if (owner.Spec.MinReadySeconds is > 0 && !Pods.IsReady(old) && Pods.IsReady(pod))
+                Queue.AddAfter(Key(owner), SimDuration.FromSeconds(owner.Spec.MinReadySeconds.Value + 1));
+        }
+        else if (OwnerReferences.ControllerOf(pod) is null && !ModelCopy.SemanticEquals(old.Metadata.Labels, pod.Metadata.Labels))
+        {
+            EnqueueMatching(pod);
+        }
+        else if (OwnerReferences.ControllerOf(pod) is null && oldOwner is null)
+        {
+            EnqueueMatching(pod);
+        }
+    }
+
+    private void OnPodDeleted(V1Pod pod)
+    {
+        if (OwnerOf(pod) is not { } owner) return;
+        _expectations.DeletionObserved(Key(owner), pod.Metadata.Uid);
+        Enqueue(owner);
+    }
+
+    private void EnqueueMatching(V1Pod pod)
+    {
+        foreach (var rs in _replicaSets.ByIndex(InformerFactory.ByNamespace, pod.Metadata.NamespaceProperty ?? "")
+                     .OrderBy(r => r.Metadata.Name, StringComparer.Ordinal))
+        {
+            if (LabelSelector.TryFromV1(rs.Spec.Selector, out var sel, out _) && !sel.IsEverything && sel.Matches(pod.Metadata.Labels))
+                Enqueue(rs);
+        }
+    }
+
+    /// <inheritdoc />
+    protected override ReconcileResult Reconcile(NamespacedName key)
+    {
+        var rs = _replicaSets.Get(key.Namespace, key.Name);
+        if (rs is null)
+        {
+            _expectations.Delete(key);
+            return ReconcileResult.Done;
+        }
+        if (!LabelSelector.TryFromV1(rs.Spec.Selector, out var selector, out _)) return ReconcileResult.Done;
+        var now = Context.Now;
+        var owned = ClaimPods(rs, selector);
+        var active = owned.Where(Pods.IsActive).ToList();
+        string? failure = null;
+        if (_expectations.Satisfied(key, now) && rs.Metadata.DeletionTimestamp is null)
+            failure = ManageReplicas(rs, key, active);
+        return UpdateStatus(rs, active, failure, now);
+    }
+
+    /// <summary>Adopts matching orphans and releases owned pods that no longer match (ControllerRefManager).</summary>
+    private List<V1Pod> ClaimPods(V1ReplicaSet rs, LabelSelector selector)
+    {
+        var result = new List<V1Pod>();
+        var uid = rs.Metadata.Uid;
+        foreach (var pod in _pods.ByIndex(InformerFactory.ByNamespace, rs.Metadata.NamespaceProperty ?? "").OrderBy(p => p.Metadata.Name, StringComparer.Ordinal))
+        {
+            var controller = OwnerReferences.ControllerOf(pod);
+            var matches = selector.Matches(pod.Metadata.Labels);
+            if (controller is not null)
+            {
+                if (controller.Uid != uid) continue;
+                if (matches)
+                {
+                    result.Add(pod);
+                    continue;
+                }
+                if (pod.Metadata.DeletionTimestamp is null) Release(pod, uid);
+                continue;
+            }
+            if (!matches || pod.Metadata.DeletionTimestamp is not null || rs.Metadata.DeletionTimestamp is not null || selector.IsEverything) continue;
+            if (Pods.IsActive(pod) && Adopt(pod, rs) is { } adopted) result.Add(adopted);
+        }
+        return result;
+    }
+
+    private V1Pod? Adopt(V1Pod pod, V1ReplicaSet rs)
+    {
+        var copy = ModelCopy.Clone(pod);
+        copy.Metadata.OwnerReferences ??= new List<V1OwnerReference>();
+        copy.Metadata.OwnerReferences.Add(OwnerReferences.NewControllerRef(rs));
+        var result = Context.Client.Update(copy);
+        return result.IsSuccess ? result.Value : null;
+    }
+
+    private void Release(V1Pod pod, string uid)
+    {
+        var copy = ModelCopy.Clone(pod);
+        copy.Metadata.OwnerReferences = copy.Metadata.OwnerReferences!.Where(r => r.Uid != uid).ToList();
+        if (copy.Metadata.OwnerReferences.Count == 0) copy.Metadata.OwnerReferences = null;
+        Context.Client.Update(copy);
+    }
+
+    private string? ManageReplicas(V1ReplicaSet rs, NamespacedName key, List<V1Pod> active)
+    {
+        var desired = rs.Spec.Replicas ?? 1;
+        var diff = active.Count - desired;
+        if (diff < 0)
+        {
+            var toCreate = Math.Min(-diff, BurstReplicas);
+            _expectations.ExpectCreations(key, toCreate, Context.Now);
+            var (created, error) = SlowStart.Batch(toCreate, 1, () =>
+            {
+                var pod = Pods.FromTemplate(rs.Spec.Template, rs, rs.Metadata.Name + "-");
+                var result = Context.Client.Create(pod);
+                if (result.IsSuccess)
+                {
+                    _events.Normal(rs, "SuccessfulCreate", $"Created pod: {result.Value!.Metadata.Name}");
+                    return null;
+                }
+                _events.Warning(rs, "FailedCreate", $"Error creating: {result.Error!.Message}");
+                return result.Error.Message;
+            });
+            // Creates that failed or were skipped will not be observed: lower the expectation by as many.
+            for (var i = created; i < toCreate; i++) _expectations.CreationObserved(key);
+            return error;
+        }
+        if (diff > 0)
+        {
+            var count = Math.Min(diff, BurstReplicas);
+            var related = RelatedPods(rs);
+            var victims = PodDeletionRanking.PodsToDelete(active, related, count);
+            _expectations.ExpectDeletions(key, victims.Select(p => p.Metadata.Uid), Context.Now);
+            string? error = null;
+            foreach (var pod in victims)
+            {
+                var result = Context.Client.Delete<V1Pod>(pod.Metadata.NamespaceProperty, pod.Metadata.Name);
+                if (result.IsSuccess)
+                {
+                    _events.Normal(rs, "SuccessfulDelete", $"Deleted pod: {pod.Metadata.Name}");
+                    continue;
+                }
+                _expectations.DeletionObserved(key, pod.Metadata.Uid);
+                if (result.IsNotFound) continue;
+                _events.Warning(rs, "FailedDelete", $"Error deleting: {result.Error!.Message}");
+                error ??= result.Error.Message;
+            }
+            return error;
+        }
+        return null;
+    }
+
+    /// <summary>Pods of every ReplicaSet controlled by the same owner (a Deployment's revisions), for the node rank.</summary>
+    private IEnumerable<V1Pod> RelatedPods(V1ReplicaSet rs)
+    {
+        var owner = OwnerReferences.ControllerOf(rs);
+        var siblings = owner is null
+            ? [rs]
+            : _replicaSets.ByIndex(InformerFactory.ByOwnerUid, owner.Uid).Where(r => OwnerReferences.IsControlledBy(r, owner.Uid));
+        return siblings.SelectMany(r => _pods.ByIndex(InformerFactory.ByOwnerUid, r.Metadata.Uid));
+    }
+
+    private ReconcileResult UpdateStatus(V1ReplicaSet rs, List<V1Pod> active, string? failure, SimTime now)
+    {
+        var minReady = rs.Spec.MinReadySeconds ?? 0;
+        var templateLabels = rs.Spec.Template?.Metadata?.Labels ?? new Dictionary<string, string>();
+        var status = new V1ReplicaSetStatus
+        {
+            Replicas = active.Count,
+            FullyLabeledReplicas = active.Count(p => templateLabels.All(kv => p.Metadata.Labels?.TryGetValue(kv.Key, out var v) == true && v == kv.Value)),
+            ReadyReplicas = active.Count(Pods.IsReady),
+            AvailableReplicas = active.Count(p => Pods.IsAvailable(p, minReady, now)),
+            ObservedGeneration = rs.Metadata.Generation,
+            Conditions = rs.Status?.Conditions?.Where(c => c.Type != "ReplicaFailure").ToList(),
+        };
+        if (failure is not null)
+        {
+            var reason = (rs.Spec.Replicas ?? 1) > active.Count ? "FailedCreate" : "FailedDelete";
+            var existing = rs.Status?.Conditions?.FirstOrDefault(c => c.Type == "ReplicaFailure");
+            status.Conditions ??= new List<V1ReplicaSetCondition>();
+            status.Conditions.Add(new V1ReplicaSetCondition
+            {
+                Type = "ReplicaFailure",
+                Status = "True",
+                Reason = reason,
+                Message = failure,
+                LastTransitionTime = existing?.Status == "True" ? existing.LastTransitionTime : now.ToKubeTime(),
+            });
+        }
+        if (status.Conditions is { Count: 0 }) status.Conditions = null;
+        status.ReadyReplicas = status.ReadyReplicas == 0 ? null : status.ReadyReplicas;
+        status.AvailableReplicas = status.AvailableReplicas == 0 ? null : status.AvailableReplicas;
+        status.FullyLabeledReplicas = status.FullyLabeledReplicas == 0 ? null : status.FullyLabeledReplicas;
+        if (!ModelCopy.SemanticEquals(status, rs.Status))
+        {
+            var current = Context.Client.Find<V1ReplicaSet>(rs.Metadata.NamespaceProperty, rs.Metadata.Name);
+            if (current is not null && current.Metadata.Uid == rs.Metadata.Uid)
+            {
+                var copy = ModelCopy.Clone(current);
+                copy.Status = status;
+                Context.Client.UpdateStatus(copy);
+            }
+        }
+        if (failure is not null) return ReconcileResult.Retry(failure);
+        // Ready pods that are not yet available become so minReadySeconds after they turned ready.
+        if (minReady > 0 && status.ReadyReplicas != status.AvailableReplicas)
+        {
+            var next = active.Select(p => Pods.AvailableAt(p, minReady)).Where(t => t is { } x && x > now).Min();
+            if (next is { } at) return ReconcileResult.After(at - now + SimDuration.FromMilliseconds(1));
+        }
+        return ReconcileResult.Done;
+    }
+}

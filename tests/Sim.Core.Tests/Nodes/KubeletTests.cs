@@ -1,0 +1,238 @@
+using k8s.Models;
+using Sim.Core.Api;
+using Sim.Core.Kernel;
+using Sim.Core.Nodes;
+using Sim.Core.Time;
+
+namespace Sim.Core.Tests.Nodes;
+
+public class KubeletTests
+{
+    private sealed class Node
+    {
+        public Node(ulong seed = 1, string cpu = "4")
+        {
+            Loop = new EventLoop(SimTime.DefaultStart);
+            var random = new SimRandom(seed);
+            Api = new ApiServer(Loop, random.Fork("api"));
+            Kubelet = new Kubelet(new NodeSpec { Name = "node-1", Cpu = cpu }, 0, Api.ClientFor("kubelet/node-1"), Loop, random.Fork("kubelet"));
+            Kubelet.Start();
+        }
+
+        public EventLoop Loop { get; }
+        public ApiServer Api { get; }
+        public Kubelet Kubelet { get; }
+
+        public V1Pod Run(V1Pod pod)
+        {
+            pod.Spec.NodeName = "node-1";
+            return (V1Pod)Api.Create(pod).Unwrap();
+        }
+
+        public V1Pod? Pod(string name) => (V1Pod?)Api.Find(ResourceKinds.Pod, "default", name);
+
+        public List<Corev1Event> Events(string name) => Api.List(ResourceKinds.Event, "default", new ListOptions { FieldSelector = "involvedObject.name=" + name })
+            .Value!.Items.Cast<Corev1Event>().OrderBy(e => e.FirstTimestamp).ThenBy(e => e.Metadata.Name, StringComparer.Ordinal).ToList();
+
+        public void For(double seconds) => Loop.RunFor(SimDuration.FromSeconds(seconds));
+    }
+
+    private static V1Pod PodRunning(string name, string image, string restartPolicy = "Always", params string[] command) => new()
+    {
+        Metadata = new V1ObjectMeta { Name = name },
+        Spec = new V1PodSpec
+        {
+            RestartPolicy = restartPolicy,
+            Containers = [new V1Container { Name = "main", Image = image, Command = command.Length == 0 ? null : command }],
+        },
+    };
+
+    [Fact]
+    public void Start_RegistersAReadyNodeWithCapacityAndALease()
+    {
+        var n = new Node();
+        var node = (V1Node)n.Api.Get(ResourceKinds.Node, null, "node-1").Unwrap();
+        Assert.Equal("True", node.Status.Conditions.Single(c => c.Type == "Ready").Status);
+        Assert.Equal("4", node.Status.Capacity["cpu"].ToString());
+        Assert.Equal("110", node.Status.Allocatable["pods"].ToString());
+        Assert.Equal("node-1", node.Metadata.Labels["kubernetes.io/hostname"]);
+        var lease = (V1Lease)n.Api.Get(ResourceKinds.Lease, "kube-node-lease", "node-1").Unwrap();
+        Assert.Equal(40, lease.Spec.LeaseDurationSeconds);
+        var first = lease.Spec.RenewTime;
+        n.For(25);
+        var renewed = (V1Lease)n.Api.Get(ResourceKinds.Lease, "kube-node-lease", "node-1").Unwrap();
+        Assert.True(renewed.Spec.RenewTime > first);
+    }
+
+    [Fact]
+    public void BoundPod_PullsCreatesStartsAndBecomesReady()
+    {
+        var n = new Node();
+        n.Run(PodRunning("web", "nginx"));
+        n.For(10);
+        var pod = n.Pod("web")!;
+        Assert.Equal("Running", pod.Status.Phase);
+        Assert.True(Conditions.IsPodReady(pod));
+        Assert.StartsWith("10.244.0.", pod.Status.PodIP);
+        Assert.Equal("docker.io/library/nginx:latest", pod.Status.ContainerStatuses.Single().Image);
+        var reasons = n.Events("web").Select(e => e.Reason).ToList();
+        Assert.Equal(["Pulling", "Pulled", "Created", "Started"], reasons);
+        var pulled = n.Events("web").Single(e => e.Reason == "Pulled").Message;
+        Assert.Matches(@"^Successfully pulled image ""nginx"" in [0-9.]+m?s \([0-9.]+m?s including waiting\)\. Image size: 192385289 bytes\.$", pulled);
+        Assert.Equal("Created container: main", n.Events("web").Single(e => e.Reason == "Created").Message);
+        Assert.Equal("spec.containers{main}", n.Events("web")[0].InvolvedObject.FieldPath);
+    }
+
+    [Fact]
+    public void SecondPodWithATaggedImage_FindsItAlreadyPresent()
+    {
+        var n = new Node();
+        n.Run(PodRunning("a", "nginx:1.27"));
+        n.For(10);
+        n.Run(PodRunning("b", "nginx:1.27"));
+        n.For(5);
+        Assert.Equal("Container image \"nginx:1.27\" already present on machine", n.Events("b").Single(e => e.Reason == "Pulled").Message);
+    }
+
+    [Fact]
+    public void SleepingPod_WithRestartNever_Succeeds()
+    {
+        var n = new Node();
+        n.Run(PodRunning("nap", "busybox", "Never", "sleep", "5"));
+        n.For(4);
+        Assert.Equal("Running", n.Pod("nap")!.Status.Phase);
+        n.For(5);
+        var pod = n.Pod("nap")!;
+        Assert.Equal("Succeeded", pod.Status.Phase);
+        Assert.Equal("Completed", pod.Status.ContainerStatuses.Single().State.Terminated.Reason);
+        Assert.Equal("PodCompleted", pod.Status.Conditions.Single(c => c.Type == "Ready").Reason);
+    }
+
+    [Fact]
+    public void FailingPod_WithRestartNever_Fails()
+    {
+        var n = new Node();
+        n.Run(PodRunning("oops", "busybox", "Never", "sh", "-c", "echo bye; exit 3"));
+        n.For(10);
+        var pod = n.Pod("oops")!;
+        Assert.Equal("Failed", pod.Status.Phase);
+        Assert.Equal(3, pod.Status.ContainerStatuses.Single().State.Terminated.ExitCode);
+        Assert.Equal(["bye"], n.Kubelet.Logs.Read(pod.Metadata.Uid, "main"));
+    }
+
+    [Fact]
+    public void CrashingContainer_IsRestartedWithCrashLoopBackOffGaps()
+    {
+        var n = new Node();
+        n.Run(PodRunning("crash", "busybox:1.36", "Always", "false"));
+        var starts = new List<SimTime>();
+        var previous = 0;
+        for (var i = 0; i < 1500; i++)
+        {
+            n.For(1);
+            var s = n.Pod("crash")!.Status.ContainerStatuses?.SingleOrDefault();
+            if (s is null) continue;
+            if (s.RestartCount != previous || starts.Count == 0 && s.State?.Terminated is not null)
+            {
+                starts.Add(n.Loop.Now);
+                previous = s.RestartCount;
+            }
+        }
+        var gaps = starts.Zip(starts.Skip(1), (a, b) => (b - a).TotalSeconds).ToList();
+        // The first restart is immediate; then each restart waits out its backoff, and lands within the pod worker's
+        // 10-15 s retry after it expires (sampled once a second here).
+        double[] backoffs = [10, 20, 40, 80, 160, 300, 300];
+        Assert.True(gaps.Count >= backoffs.Length, string.Join(",", gaps));
+        for (var i = 0; i < backoffs.Length; i++)
+            Assert.InRange(gaps[i], backoffs[i] - 1, backoffs[i] + 16);
+        var status = n.Pod("crash")!.Status.ContainerStatuses.Single();
+        Assert.True(status.RestartCount >= 7);
+        Assert.Equal("Running", n.Pod("crash")!.Status.Phase);
+        var backoff = n.Events("crash").Single(e => e.Reason == "BackOff");
+        Assert.Equal("Warning", backoff.Type);
+        Assert.StartsWith("Back-off restarting failed container main in pod crash_default(", backoff.Message);
+        Assert.True(backoff.Count > 1);
+    }
+
+    [Fact]
+    public void WaitingInBackoff_ShowsCrashLoopBackOffWithTheLastTermination()
+    {
+        var n = new Node();
+        n.Run(PodRunning("crash", "busybox:1.36", "Always", "false"));
+        n.For(5);
+        var status = n.Pod("crash")!.Status.ContainerStatuses.Single();
+        Assert.Equal("CrashLoopBackOff", status.State.Waiting.Reason);
+        Assert.StartsWith("back-off 10s restarting failed container=main pod=crash_default(", status.State.Waiting.Message);
+        Assert.Equal(1, status.LastState.Terminated.ExitCode);
+        Assert.Equal("Error", status.LastState.Terminated.Reason);
+        Assert.False(Conditions.IsPodReady(n.Pod("crash")!));
+    }
+
+    [Fact]
+    public void DeletedNginxPod_StopsPromptlyAndDisappears()
+    {
+        var n = new Node();
+        n.Run(PodRunning("web", "nginx"));
+        n.For(10);
+        n.Api.Delete(ResourceKinds.Pod, "default", "web").Unwrap();
+        n.For(2);
+        Assert.Null(n.Pod("web"));
+        Assert.Contains(n.Api.List(ResourceKinds.Event, "default").Value!.Items.Cast<Corev1Event>(), e => e.Reason == "Killing" && e.Message == "Stopping container main");
+    }
+
+    [Fact]
+    public void DeletedSleepPod_IgnoresSigtermAndIsKilledAtTheGraceDeadline()
+    {
+        var n = new Node();
+        n.Run(PodRunning("nap", "busybox", "Always", "sleep", "3600"));
+        n.For(10);
+        n.Api.Delete(ResourceKinds.Pod, "default", "nap").Unwrap();
+        n.For(29);
+        Assert.NotNull(n.Pod("nap"));
+        Assert.Equal("Terminating", Sim.Core.Printing.PodStatusText.Status(n.Pod("nap")!));
+        n.For(2);
+        Assert.Null(n.Pod("nap"));
+    }
+
+    [Fact]
+    public void KilledContainer_IsRestartedAndCounted()
+    {
+        var n = new Node();
+        n.Run(PodRunning("web", "nginx"));
+        n.For(10);
+        Assert.Null(n.Kubelet.KillContainer("default", "web", "main", 137));
+        n.For(5);
+        var status = n.Pod("web")!.Status.ContainerStatuses.Single();
+        Assert.Equal(1, status.RestartCount);
+        Assert.Equal(137, status.LastState.Terminated.ExitCode);
+        Assert.NotNull(status.State.Running);
+    }
+
+    [Fact]
+    public void PodThatDoesNotFit_IsRejectedByAdmission()
+    {
+        var n = new Node(cpu: "1");
+        var pod = PodRunning("big", "nginx");
+        pod.Spec.Containers[0].Resources = new V1ResourceRequirements { Requests = new Dictionary<string, ResourceQuantity> { ["cpu"] = new("2") } };
+        n.Run(pod);
+        n.For(2);
+        var rejected = n.Pod("big")!;
+        Assert.Equal("Failed", rejected.Status.Phase);
+        Assert.Equal("OutOfcpu", rejected.Status.Reason);
+        Assert.Equal("Pod was rejected: Node didn't have enough resource: cpu, requested: 2000, used: 0, capacity: 1000", rejected.Status.Message);
+    }
+
+    [Fact]
+    public void SameSeed_SameNodeHistory()
+    {
+        string Run()
+        {
+            var n = new Node(seed: 5);
+            n.Run(PodRunning("web", "nginx"));
+            n.Run(PodRunning("crash", "busybox:1.36", "Always", "false"));
+            n.For(120);
+            return n.Api.History.Hash!;
+        }
+        Assert.Equal(Run(), Run());
+    }
+}
