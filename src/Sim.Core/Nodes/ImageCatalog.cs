@@ -88,6 +88,23 @@ public static class ImageCatalog
         return "sha256:" + Convert.ToHexStringLower(bytes);
     }
 
+    private static readonly string[] MissingTagMarkers = ["doesnotexist", "does-not-exist", "nonexistent", "notfound", "not-found"];
+
+    /// <summary>
+    /// Whether a registry would find the image. KubeSim cannot ask a registry, so by convention a tag containing
+    /// <c>doesnotexist</c>, <c>nonexistent</c> or <c>notfound</c> does not exist (for lessons about failed rollouts).
+    /// </summary>
+    public static bool Exists(string image)
+    {
+        var s = image;
+        var at = s.IndexOf('@');
+        if (at >= 0) return true;
+        var slash = s.LastIndexOf('/');
+        var colon = s.LastIndexOf(':');
+        var tag = colon > slash ? s[(colon + 1)..] : "latest";
+        return !MissingTagMarkers.Any(m => tag.Contains(m, StringComparison.OrdinalIgnoreCase));
+    }
+
     /// <summary>How long a fresh pull of <paramref name="profile"/> takes before jitter: 0.4 s plus 80 MB/s.</summary>
     public static SimDuration PullTime(ImageProfile profile) =>
         SimDuration.FromSeconds(0.4 + profile.SizeBytes / 80_000_000.0);

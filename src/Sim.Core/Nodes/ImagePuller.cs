@@ -22,9 +22,19 @@ public sealed class ImagePuller(EventLoop loop, SimRandom random)
     /// Pulls <paramref name="image"/> (even when cached, as pull policy Always does; then only the manifest is fetched);
     /// calls <paramref name="done"/> with the time it took and the time including waiting for earlier pulls.
     /// </summary>
-    public void Pull(string image, SimDuration? pullOverride, Action<SimDuration, SimDuration, long> done)
+    public void Pull(string image, SimDuration? pullOverride, Action<SimDuration, SimDuration, long> done, Action<string> failed)
     {
         var profile = ImageCatalog.For(image);
+        if (!ImageCatalog.Exists(image))
+        {
+            // Resolving a missing tag fails fast, but still waits its turn behind earlier pulls.
+            var failAt = (loop.Now > _busyUntil ? loop.Now : _busyUntil) + SimDuration.FromMilliseconds(random.NextInRange(300, 900));
+            _busyUntil = failAt;
+            var reference = ImageCatalog.Qualified(image);
+            loop.Schedule(failAt, () => failed(
+                $"rpc error: code = NotFound desc = failed to pull and unpack image \"{reference}\": failed to resolve reference \"{reference}\": {reference}: not found"));
+            return;
+        }
         var cached = Has(image);
         var baseTime = pullOverride ?? (cached ? SimDuration.FromSeconds(0.35) : ImageCatalog.PullTime(profile));
         // +/-20 % jitter from the node's own stream, unless the scenario fixed the duration.

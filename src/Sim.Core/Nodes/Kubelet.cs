@@ -77,6 +77,9 @@ public sealed class Kubelet
     /// <summary>Per-container restart backoff.</summary>
     public RestartBackoff Backoff { get; } = new();
 
+    /// <summary>Per-pod image pull backoff (the same 10 s doubling to 300 s).</summary>
+    public RestartBackoff ImageBackoff { get; } = new();
+
     /// <summary>Whether the kubelet is running (false once its machine crashed).</summary>
     public bool Running { get; private set; }
 

@@ -34,6 +34,7 @@ internal sealed class PodWorker
     private int _generation;
     private string? _rejection;
     private bool _terminating;
+    private SimTime _lastPullFailure;
 
     public PodWorker(Kubelet kubelet, V1Pod pod)
     {
@@ -223,6 +224,19 @@ internal sealed class PodWorker
         }
         if (policy == "Always" || !cached)
         {
+            var pullKey = Uid + "_" + image;
+            if (slot.WaitingReason is "ErrImagePull" or "ImagePullBackOff" && _kubelet.ImageBackoff.IsInBackoffSince(pullKey, _lastPullFailure, Now))
+            {
+                // Still backing off after a failed pull.
+                slot.WaitingReason = "ImagePullBackOff";
+                slot.WaitingMessage = $"Back-off pulling image \"{image}\"";
+                _kubelet.Recorder.Normal(Pod, "BackOff", $"Back-off pulling image \"{image}\"", slot.FieldPath);
+                _kubelet.Recorder.Warning(Pod, "Failed", "Error: ImagePullBackOff", slot.FieldPath);
+                _busy = false;
+                QueueStatus();
+                QueueSync(SimDuration.FromMilliseconds(_kubelet.Random.NextInRange(10_000, 15_000)));
+                return false;
+            }
             _kubelet.Recorder.Normal(Pod, "Pulling", $"Pulling image \"{image}\"", slot.FieldPath);
             _kubelet.Images.Pull(image, pullOverride, (took, total, size) =>
             {
@@ -230,6 +244,19 @@ internal sealed class PodWorker
                 _kubelet.Recorder.Normal(Pod, "Pulled",
                     $"Successfully pulled image \"{image}\" in {GoDuration.Format(took)} ({GoDuration.Format(total)} including waiting). Image size: {size} bytes.", slot.FieldPath);
                 CreateAndStart(slot, generation);
+            }, error =>
+            {
+                if (generation != _generation) return;
+                _lastPullFailure = Now;
+                _kubelet.ImageBackoff.Next(pullKey, Now);
+                slot.WaitingReason = "ErrImagePull";
+                slot.WaitingMessage = error;
+                _kubelet.Recorder.Warning(Pod, "Failed", $"Failed to pull image \"{image}\": {error}", slot.FieldPath);
+                _kubelet.Recorder.Warning(Pod, "Failed", "Error: ErrImagePull", slot.FieldPath);
+                _busy = false;
+                QueueStatus();
+                // The failed sync is retried within a couple of seconds, which finds the pull backing off.
+                QueueSync(SimDuration.FromMilliseconds(_kubelet.Random.NextInRange(1_000, 2_500)));
             });
         }
         else

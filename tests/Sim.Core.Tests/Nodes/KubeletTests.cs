@@ -223,6 +223,25 @@ public class KubeletTests
     }
 
     [Fact]
+    public void MissingImageTag_FailsToPullThenBacksOff()
+    {
+        var n = new Node();
+        n.Run(PodRunning("bad", "nginx:doesnotexist"));
+        n.For(3);
+        var status = n.Pod("bad")!.Status.ContainerStatuses.Single();
+        Assert.Equal("ErrImagePull", status.State.Waiting.Reason);
+        Assert.Equal("ErrImagePull", Sim.Core.Printing.PodStatusText.Status(n.Pod("bad")!));
+        n.For(15);
+        Assert.Equal("ImagePullBackOff", n.Pod("bad")!.Status.ContainerStatuses.Single().State.Waiting.Reason);
+        var messages = n.Events("bad").Select(e => e.Message).ToList();
+        Assert.Contains("Failed to pull image \"nginx:doesnotexist\": rpc error: code = NotFound desc = failed to pull and unpack image \"docker.io/library/nginx:doesnotexist\": failed to resolve reference \"docker.io/library/nginx:doesnotexist\": docker.io/library/nginx:doesnotexist: not found", messages);
+        Assert.Contains("Error: ErrImagePull", messages);
+        Assert.Contains("Back-off pulling image \"nginx:doesnotexist\"", messages);
+        Assert.Contains("Error: ImagePullBackOff", messages);
+        Assert.Equal("Pending", n.Pod("bad")!.Status.Phase);
+    }
+
+    [Fact]
     public void SameSeed_SameNodeHistory()
     {
         string Run()
