@@ -1,0 +1,103 @@
+using k8s.Models;
+using Sim.Controllers.Cluster;
+using Sim.Core.Api;
+using Sim.Core.Manifests;
+using Sim.Core.Nodes;
+using Sim.Core.Serialization;
+using Sim.Core.Time;
+
+namespace Sim.Controllers.Tests.Cluster;
+
+/// <summary>A running cluster for tests, with helpers to apply manifests and read what kubectl would show.</summary>
+internal sealed class TestCluster
+{
+    public TestCluster(int nodes = 3, ulong seed = 1, string cpu = "4", string memory = "8Gi")
+    {
+        Sim = SimulatedCluster.Create(new ClusterOptions
+        {
+            Seed = seed,
+            Nodes = Enumerable.Range(1, nodes).Select(i => new NodeSpec { Name = "node-" + i, Cpu = cpu, Memory = memory }).ToList(),
+        });
+    }
+
+    public SimulatedCluster Sim { get; }
+
+    public ApiServer Api => Sim.Api;
+
+    public SimDuration Elapsed => Sim.Now - SimTime.DefaultStart;
+
+    public static string SeedManifest(string name)
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Simulator.sln"))) dir = dir.Parent;
+        return Path.Combine(dir!.FullName, "scenarios", "manifests", name);
+    }
+
+    public KubeObject ApplyFile(string path)
+    {
+        var doc = ManifestLoader.LoadFile(path).Documents.Single();
+        return Api.Create(doc.Object).Unwrap();
+    }
+
+    public KubeObject Apply(string yaml)
+    {
+        var loaded = ManifestLoader.LoadText(yaml, "inline.yaml");
+        Assert.Empty(loaded.Errors);
+        return Api.Create(loaded.Documents.Single().Object).Unwrap();
+    }
+
+    public void For(double seconds) => Sim.RunFor(SimDuration.FromSeconds(seconds));
+
+    public void Until(Func<bool> condition, double timeoutSeconds = 120)
+    {
+        Sim.RunUntil(condition, SimDuration.FromSeconds(timeoutSeconds));
+        Assert.True(condition(), $"condition not met within {timeoutSeconds}s (at {Elapsed})");
+    }
+
+    public List<V1Pod> Pods(string? selector = null) =>
+        Api.List(ResourceKinds.Pod, "default", new ListOptions { LabelSelector = selector }).Value!.Items.Cast<V1Pod>().ToList();
+
+    public List<V1Pod> ActivePods(string selector) => Pods(selector).Where(p => p.Metadata.DeletionTimestamp is null && p.Status?.Phase is not ("Succeeded" or "Failed")).ToList();
+
+    public List<V1Pod> ReadyPods(string selector) => Pods(selector).Where(Conditions.IsPodReady).ToList();
+
+    public List<V1ReplicaSet> ReplicaSets() =>
+        Api.List(ResourceKinds.ReplicaSet, "default").Value!.Items.Cast<V1ReplicaSet>().OrderBy(r => r.Metadata.CreationTimestamp).ThenBy(r => r.Metadata.Name).ToList();
+
+    public V1Deployment Deployment(string name = "nginx") => (V1Deployment)Api.Get(ResourceKinds.Deployment, "default", name).Unwrap();
+
+    public List<Corev1Event> Events(string? reason = null) =>
+        Api.List(ResourceKinds.Event, null).Value!.Items.Cast<Corev1Event>()
+            .Where(e => reason is null || e.Reason == reason)
+            .OrderBy(e => e.FirstTimestamp).ThenBy(e => e.Metadata.Name, StringComparer.Ordinal).ToList();
+
+    public void SetImage(string deployment, string image)
+    {
+        var d = ModelCopy.Clone(Deployment(deployment));
+        d.Spec.Template.Spec.Containers[0].Image = image;
+        Api.Update(d).Unwrap();
+    }
+
+    public void Scale(string deployment, int replicas) => Api.UpdateScale(ResourceKinds.Deployment, "default", deployment, replicas).Unwrap();
+
+    public static string DeploymentYaml(string name = "nginx", int replicas = 3, string image = "nginx:1.26", string strategy = "", int? historyLimit = null) => $$"""
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: {{name}}
+        spec:
+          replicas: {{replicas}}
+          {{(historyLimit is { } h ? $"revisionHistoryLimit: {h}" : "")}}
+          {{strategy}}
+          selector:
+            matchLabels: {app: {{name}}}
+          template:
+            metadata:
+              labels: {app: {{name}}}
+            spec:
+              containers:
+              - name: {{name}}
+                image: {{image}}
+                resources: {requests: {cpu: 100m}}
+        """;
+}

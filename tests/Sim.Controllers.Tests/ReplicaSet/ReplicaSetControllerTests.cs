@@ -1,0 +1,132 @@
+using k8s.Models;
+using Sim.Controllers.Tests.Cluster;
+using Sim.Core.Api;
+using Sim.Core.Serialization;
+
+namespace Sim.Controllers.Tests.ReplicaSet;
+
+public class ReplicaSetControllerTests
+{
+    [Fact]
+    public void SeedDeployment_RunsThreeReadyPods_NamedAndOwnedLikeKubernetes()
+    {
+        var c = new TestCluster();
+        var d = (V1Deployment)c.ApplyFile(TestCluster.SeedManifest("nginx-deploy.yml"));
+        c.Until(() => c.ReadyPods("app=nginx").Count == 3, 60);
+        var rs = Assert.Single(c.ReplicaSets());
+        Assert.Matches("^nginx-[4-9bcdf]{6,10}$", rs.Metadata.Name);
+        Assert.Equal(d.Metadata.Uid, rs.Metadata.OwnerReferences.Single().Uid);
+        Assert.True(rs.Metadata.OwnerReferences.Single().Controller);
+        Assert.True(rs.Metadata.OwnerReferences.Single().BlockOwnerDeletion);
+        var hash = rs.Metadata.Labels["pod-template-hash"];
+        Assert.Equal("nginx-" + hash, rs.Metadata.Name);
+        foreach (var pod in c.Pods("app=nginx"))
+        {
+            Assert.Matches($"^{rs.Metadata.Name}-[bcdfghjklmnpqrstvwxz2456789]{{5}}$", pod.Metadata.Name);
+            Assert.Equal(hash, pod.Metadata.Labels["pod-template-hash"]);
+            Assert.Equal(rs.Metadata.Uid, pod.Metadata.OwnerReferences.Single().Uid);
+            Assert.Equal("ReplicaSet", pod.Metadata.OwnerReferences.Single().Kind);
+            Assert.Equal("Running", pod.Status.Phase);
+        }
+        // The scheduler spreads one Deployment's replicas over the nodes.
+        Assert.Equal(3, c.Pods("app=nginx").Select(p => p.Spec.NodeName).Distinct().Count());
+        c.For(5);
+        var status = c.Deployment().Status;
+        Assert.Equal(3, status.ReadyReplicas);
+        Assert.Equal(3, status.AvailableReplicas);
+        Assert.Equal("True", status.Conditions.Single(x => x.Type == "Available").Status);
+        Assert.Equal("NewReplicaSetAvailable", status.Conditions.Single(x => x.Type == "Progressing").Reason);
+        Assert.Equal("1", c.Deployment().Metadata.Annotations["deployment.kubernetes.io/revision"]);
+    }
+
+    [Fact]
+    public void DeletedPod_IsReplacedWithinOneSecond()
+    {
+        var c = new TestCluster();
+        c.ApplyFile(TestCluster.SeedManifest("nginx-deploy.yml"));
+        c.Until(() => c.ReadyPods("app=nginx").Count == 3, 60);
+        var victim = c.Pods("app=nginx")[0].Metadata.Name;
+        c.Api.Delete(ResourceKinds.Pod, "default", victim).Unwrap();
+        c.For(1);
+        var active = c.ActivePods("app=nginx");
+        Assert.Equal(3, active.Count);
+        Assert.DoesNotContain(active, p => p.Metadata.Name == victim);
+        c.Until(() => c.ReadyPods("app=nginx").Count == 3 && c.Pods("app=nginx").Count == 3, 30);
+        Assert.Contains(c.Events("SuccessfulCreate"), e => e.InvolvedObject.Kind == "ReplicaSet" && e.Message.StartsWith("Created pod: nginx-", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void DeletedBarePod_IsNotRecreated()
+    {
+        var c = new TestCluster();
+        c.ApplyFile(TestCluster.SeedManifest("nginx-pod.yaml"));
+        c.Until(() => c.Pods().Any(p => Conditions.IsPodReady(p)), 60);
+        c.Api.Delete(ResourceKinds.Pod, "default", "nginx").Unwrap();
+        c.For(60);
+        Assert.Empty(c.Pods());
+    }
+
+    [Fact]
+    public void ScaleUpThenDown_CreatesAndDeletesWithEvents()
+    {
+        var c = new TestCluster();
+        c.Apply(TestCluster.DeploymentYaml(replicas: 2));
+        c.Until(() => c.ReadyPods("app=nginx").Count == 2);
+        c.Scale("nginx", 5);
+        c.Until(() => c.ReadyPods("app=nginx").Count == 5);
+        var before = c.Pods("app=nginx").Select(p => p.Metadata.Name).ToHashSet();
+        c.Scale("nginx", 1);
+        c.Until(() => c.Pods("app=nginx").Count == 1, 60);
+        Assert.Equal(4, c.Events("SuccessfulDelete").Sum(e => e.Count ?? 1));
+        Assert.Contains(c.Events("ScalingReplicaSet"), e => e.Message.StartsWith("Scaled up replica set nginx-", StringComparison.Ordinal) && e.Message.EndsWith(" to 5 from 2", StringComparison.Ordinal));
+        Assert.Contains(c.Events("ScalingReplicaSet"), e => e.Message.EndsWith(" to 1 from 5", StringComparison.Ordinal));
+        Assert.Contains(c.Pods("app=nginx").Single().Metadata.Name, before);
+    }
+
+    [Fact]
+    public void ScaleDown_DeletesNotReadyPodsBeforeReadyOnes()
+    {
+        var c = new TestCluster(nodes: 1);
+        c.Apply(TestCluster.DeploymentYaml(replicas: 2, image: "nginx:1.26"));
+        c.Until(() => c.ReadyPods("app=nginx").Count == 2);
+        c.Scale("nginx", 3);
+        // Right after the scale-up the third pod is not ready yet: a scale-down takes it first.
+        c.For(0.2);
+        var newest = c.Pods("app=nginx").Single(p => !Conditions.IsPodReady(p)).Metadata.Name;
+        c.Scale("nginx", 2);
+        c.For(0.1);
+        Assert.NotNull(c.Pods("app=nginx").Single(p => p.Metadata.Name == newest).Metadata.DeletionTimestamp ?? (object?)"gone");
+        c.Until(() => c.Pods("app=nginx").Count == 2, 60);
+        Assert.DoesNotContain(c.Pods("app=nginx"), p => p.Metadata.Name == newest);
+    }
+
+    [Fact]
+    public void OrphanPodMatchingTheSelector_IsAdopted()
+    {
+        var c = new TestCluster();
+        c.Apply("""
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: stray, labels: {app: nginx}}
+            spec:
+              containers: [{name: nginx, image: "nginx:1.26"}]
+            """);
+        var rsYaml = """
+            apiVersion: apps/v1
+            kind: ReplicaSet
+            metadata: {name: web}
+            spec:
+              replicas: 2
+              selector: {matchLabels: {app: nginx}}
+              template:
+                metadata: {labels: {app: nginx}}
+                spec:
+                  containers: [{name: nginx, image: "nginx:1.26"}]
+            """;
+        var rs = c.Apply(rsYaml);
+        c.Until(() => c.ReadyPods("app=nginx").Count == 2);
+        Assert.Equal(2, c.Pods("app=nginx").Count);
+        var stray = c.Pods("app=nginx").Single(p => p.Metadata.Name == "stray");
+        Assert.Equal(rs.Metadata.Uid, stray.Metadata.OwnerReferences.Single().Uid);
+    }
+}
