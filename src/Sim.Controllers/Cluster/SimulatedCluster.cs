@@ -1,4 +1,5 @@
 using Sim.Controllers.Deployment;
+using Sim.Controllers.GarbageCollector;
 using Sim.Controllers.ReplicaSet;
 using Sim.Controllers.Runtime;
 using Sim.Core.Api;
@@ -66,6 +67,7 @@ public sealed class SimulatedCluster
         var manager = new ControllerContext(Loop, managerClient, new InformerFactory(managerClient), Random.Fork("kube-controller-manager"));
         _ = new DeploymentController(manager);
         _ = new ReplicaSetController(manager);
+        _ = new GarbageCollectorController(manager);
         manager.Informers.Start();
     }
 
