@@ -1,0 +1,26 @@
+using Sim.Controllers.Scheduler.Cache;
+using Sim.Controllers.Scheduler.Plugins;
+
+namespace Sim.Controllers.Scheduler.Framework;
+
+/// <summary>
+/// RunFilterPlugins for the default profile, in its order; the first plugin that rejects the node decides its status
+/// (later plugins are not asked, so each node contributes one plugin's reasons to the histogram).
+/// </summary>
+internal static class FilterChain
+{
+    public static FilterStatus Run(PodInfo pod, NodeInfo node, in NodeUsage usage)
+    {
+        var status = NodeUnschedulable.Filter(pod, node);
+        if (!status.IsSuccess) return status;
+        status = NodeName.Filter(pod, node);
+        if (!status.IsSuccess) return status;
+        status = TaintToleration.Filter(pod, node);
+        if (!status.IsSuccess) return status;
+        status = NodeAffinity.Filter(pod, node);
+        if (!status.IsSuccess) return status;
+        status = NodePorts.Filter(pod, usage);
+        if (!status.IsSuccess) return status;
+        return NodeResourcesFit.Filter(pod, node, usage);
+    }
+}
