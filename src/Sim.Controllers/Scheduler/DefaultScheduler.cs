@@ -15,7 +15,7 @@ namespace Sim.Controllers.Scheduler;
 /// kube-scheduler with its one default profile, "default-scheduler": it watches pods and nodes through the shared
 /// informers of its process, queues pods that ask for it and have no node, and binds one pod per loop step to the
 /// best node found by v1.32's default filters (NodeUnschedulable, NodeName, TaintToleration, NodeAffinity,
-/// NodePorts, NodeResourcesFit) and scores (NodeResourcesFit LeastAllocated, BalancedAllocation, ImageLocality,
+/// NodePorts, NodeResourcesFit, PodTopologySpread) and scores (NodeResourcesFit LeastAllocated, BalancedAllocation, ImageLocality,
 /// TaintToleration, NodeAffinity, PodTopologySpread with system defaults). It records <c>Scheduled</c> and
 /// <c>FailedScheduling</c> events in kube-scheduler's words and sets the PodScheduled condition on failure.
 /// </summary>
@@ -24,7 +24,7 @@ namespace Sim.Controllers.Scheduler;
 /// <c>new DefaultScheduler(ctx); ctx.Informers.Start();</c>. Everything runs on the context's loop; ties between
 /// equally good nodes are broken with the context's random stream forked as "scheduler".</para>
 /// <para>Not implemented: preemption (the dry run only words the message; no pod is evicted or nominated),
-/// InterPodAffinity, PodTopologySpread's DoNotSchedule filter, volume plugins, extended resources.</para>
+/// InterPodAffinity, volume plugins, extended and ephemeral-storage resources.</para>
 /// </remarks>
 public sealed class DefaultScheduler
 {
@@ -42,7 +42,9 @@ public sealed class DefaultScheduler
     private readonly SchedulerCache _cache = new();
     private readonly SchedulingQueue _queue;
     private readonly Prioritizer _prioritizer;
-    private readonly DefaultPreemption _preemption = new();
+    private readonly PodTopologySpread _spread;
+    private readonly FilterChain _filters;
+    private readonly DefaultPreemption _preemption;
     private readonly Diagnosis _diagnosis = new();
     private readonly List<NodeInfo> _feasible = [];
     private readonly List<NodeInfo> _named = [];
@@ -61,7 +63,10 @@ public sealed class DefaultScheduler
         _pods = context.Informers.For<V1Pod>();
         var nodes = context.Informers.For<V1Node>();
         var defaults = new DefaultSpreadSelector(context.Informers.For<V1Service>(), context.Informers.For<V1ReplicaSet>(), context.Informers.For<V1StatefulSet>());
-        _prioritizer = new Prioritizer(_cache, new PodTopologySpread(_cache, defaults));
+        _spread = new PodTopologySpread(_cache, defaults);
+        _filters = new FilterChain(_spread);
+        _preemption = new DefaultPreemption(_filters);
+        _prioritizer = new Prioritizer(_cache, _spread);
 
         _pods.Added += OnPodAdded;
         _pods.Updated += OnPodUpdated;
@@ -81,7 +86,7 @@ public sealed class DefaultScheduler
         if (IsAssigned(pod))
         {
             // Terminal pods hold no resources (kube-scheduler's pod informer filters them out).
-            if (!IsTerminal(pod)) _cache.AddOrUpdatePod(pod, assumed: false);
+            if (!IsTerminal(pod)) OnAssignedPodAdded(_cache.AddOrUpdatePod(pod, assumed: false));
             return;
         }
         if (IsPendingForUs(pod)) _queue.Add(pod);
@@ -93,7 +98,11 @@ public sealed class DefaultScheduler
         {
             // Bound (by us or anyone): it leaves the queue; the informer confirms an assumed pod here.
             if (!IsAssigned(old)) _queue.Delete(KeyOf(pod));
-            if (!IsTerminal(pod)) _cache.AddOrUpdatePod(pod, assumed: false);
+            if (!IsTerminal(pod))
+            {
+                var cached = _cache.AddOrUpdatePod(pod, assumed: false);
+                if (!IsAssigned(old)) OnAssignedPodAdded(cached);
+            }
             else if (_cache.RemovePod(pod.Metadata.Uid) is { } finished) OnAssignedPodGone(finished);
             return;
         }
@@ -109,9 +118,13 @@ public sealed class DefaultScheduler
         if (_queue.Get(KeyOf(pod)) is { } queued && queued.Uid == pod.Metadata.Uid) _queue.Delete(queued.Key);
     }
 
+    /// <summary>A pod appeared on a node: pods whose spreading waits for a domain to fill may now fit.</summary>
+    private void OnAssignedPodAdded(CachedPod pod) =>
+        _queue.OnClusterEvent(new ClusterEvent(ClusterEventKind.AssignedPodAdd) { AssignedPod = pod });
+
     /// <summary>A pod no longer holds its node's resources or ports: pods waiting for room may now fit.</summary>
     private void OnAssignedPodGone(CachedPod pod) =>
-        _queue.OnClusterEvent(new ClusterEvent(ClusterEventKind.AssignedPodDelete) { DeletedPod = pod });
+        _queue.OnClusterEvent(new ClusterEvent(ClusterEventKind.AssignedPodDelete) { AssignedPod = pod });
 
     private void OnNodeAdded(V1Node node)
     {
@@ -191,6 +204,7 @@ public sealed class DefaultScheduler
         _diagnosis.Clear();
         var all = _cache.Nodes;
         IReadOnlyList<NodeInfo> candidates = all;
+        _spread.PreFilter(pod);
 
         // NodeAffinity PreFilter: metadata.name terms narrow the search to the named nodes.
         if (pod.NamedNodes is { } names)
@@ -217,7 +231,7 @@ public sealed class DefaultScheduler
         for (var i = 0; i < candidates.Count && _feasible.Count < toFind; i++)
         {
             var node = candidates[(_nextStartNodeIndex + i) % candidates.Count];
-            var status = FilterChain.Run(pod, node, node.Usage);
+            var status = _filters.Run(pod, node, node.Usage);
             processed++;
             if (status.IsSuccess) _feasible.Add(node);
             else _diagnosis.Record(node, status);

@@ -5,11 +5,12 @@ namespace Sim.Controllers.Scheduler.Framework;
 
 /// <summary>
 /// RunFilterPlugins for the default profile, in its order; the first plugin that rejects the node decides its status
-/// (later plugins are not asked, so each node contributes one plugin's reasons to the histogram).
+/// (later plugins are not asked, so each node contributes one plugin's reasons to the histogram). PodTopologySpread
+/// filters with the state its PreFilter computed for the current attempt.
 /// </summary>
-internal static class FilterChain
+internal sealed class FilterChain(PodTopologySpread spread)
 {
-    public static FilterStatus Run(PodInfo pod, NodeInfo node, in NodeUsage usage)
+    public FilterStatus Run(PodInfo pod, NodeInfo node, in NodeUsage usage)
     {
         var status = NodeUnschedulable.Filter(pod, node);
         if (!status.IsSuccess) return status;
@@ -21,6 +22,8 @@ internal static class FilterChain
         if (!status.IsSuccess) return status;
         status = NodePorts.Filter(pod, usage);
         if (!status.IsSuccess) return status;
-        return NodeResourcesFit.Filter(pod, node, usage);
+        status = NodeResourcesFit.Filter(pod, node, usage);
+        if (!status.IsSuccess) return status;
+        return spread.Filter(pod, node);
     }
 }

@@ -11,6 +11,7 @@ internal enum PluginSet
     NodeAffinity = 1 << 3,
     NodePorts = 1 << 4,
     NodeResourcesFit = 1 << 5,
+    PodTopologySpread = 1 << 6,
 }
 
 /// <summary>framework.Code, the subset filters return.</summary>

@@ -9,7 +9,8 @@ namespace Sim.Controllers.Scheduler.Plugins;
 /// nominates a node. When the dry run finds a node where eviction would help, kube-scheduler would preempt; KubeSim
 /// reports the failure without a preemption part, as kube-scheduler's message reads while it preempts.
 /// </summary>
-internal sealed class DefaultPreemption
+/// <remarks>PodTopologySpread's counts are not reduced by the victims in the dry run (upstream's RemovePod extension).</remarks>
+internal sealed class DefaultPreemption(FilterChain filters)
 {
     public const string NotEligibleNever = "not eligible due to preemptionPolicy=Never.";
     public const string NoVictims = "No preemption victims found for incoming pod";
@@ -31,7 +32,7 @@ internal sealed class DefaultPreemption
                 _statuses.Set(FilterStatus.Unresolvable(PluginSet.None, NoVictims));
                 continue;
             }
-            var status = FilterChain.Run(pod, node, UsageWithoutVictims(node, pod.Priority));
+            var status = filters.Run(pod, node, UsageWithoutVictims(node, pod.Priority));
             if (status.IsSuccess) return null;
             _statuses.Set(status);
         }

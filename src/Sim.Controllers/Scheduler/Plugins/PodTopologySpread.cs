@@ -6,26 +6,105 @@ using Sim.Core.Api.Selectors;
 namespace Sim.Controllers.Scheduler.Plugins;
 
 /// <summary>
-/// The PodTopologySpread plugin's scoring (weight 2). A pod's own ScheduleAnyway constraints are used; a pod without
-/// constraints gets the system defaults (kubernetes.io/hostname maxSkew 3, topology.kubernetes.io/zone maxSkew 5)
-/// over the pods of its workload (<see cref="DefaultSpreadSelector"/>), so replicas spread over nodes and zones.
-/// Per node: Σ over constraints of (matching pods in the node's domain) * ln(domains + 2) + (maxSkew - 1), then
-/// normalized so the emptiest domain scores 100.
+/// The PodTopologySpread plugin.
+/// <para>Filter: for each of the pod's DoNotSchedule constraints, placing the pod in a node's domain must keep
+/// (matching pods in the domain + the pod itself if it matches − the fewest in any eligible domain) within maxSkew;
+/// fewer eligible domains than minDomains make that minimum 0.</para>
+/// <para>Score (weight 2): the pod's ScheduleAnyway constraints, or for a pod without constraints the system defaults
+/// (kubernetes.io/hostname maxSkew 3, topology.kubernetes.io/zone maxSkew 5) over the pods of its workload
+/// (<see cref="DefaultSpreadSelector"/>), so replicas spread over nodes and zones. Per node: Σ over constraints of
+/// (matching pods in the node's domain) * ln(domains + 2) + (maxSkew - 1), normalized so the emptiest domain scores
+/// 100.</para>
+/// Counting uses <see cref="SelectorCounts"/>, so one attempt costs O(nodes). The instance holds the current
+/// attempt's filter state (the loop is single-threaded): <see cref="PreFilter"/> must run before
+/// <see cref="Filter"/>.
 /// </summary>
-/// <remarks>DoNotSchedule constraints (the Filter side) are not implemented: they are ignored.</remarks>
 internal sealed class PodTopologySpread(SchedulerCache cache, DefaultSpreadSelector defaults)
 {
     public const string HostnameKey = NodeInfo.HostnameLabelKey;
     public const string ZoneKey = NodeInfo.ZoneLabelKey;
+    public const string ErrReasonConstraintsNotMatch = "node(s) didn't match pod topology spread constraints";
+    public const string ErrReasonNodeLabelNotMatch = ErrReasonConstraintsNotMatch + " (missing required label)";
 
+    private const string DoNotSchedule = "DoNotSchedule";
+    private const string ScheduleAnyway = "ScheduleAnyway";
+
+    private readonly List<Constraint> _filterConstraints = [];
+    private readonly List<Dictionary<string, long>> _filterDomains = [];
+    private readonly List<long> _filterMinimums = [];
     private readonly List<Constraint> _constraints = [];
     private readonly List<Dictionary<string, long>> _pairCounts = [];
     private bool[] _ignored = new bool[64];
 
+    // ------------------------------------------------------------------ Filter
+
+    /// <summary>Counts matching pods per domain for the pod's DoNotSchedule constraints, over every eligible node.</summary>
+    public void PreFilter(PodInfo pod)
+    {
+        _filterConstraints.Clear();
+        _filterMinimums.Clear();
+        var own = pod.Pod.Spec.TopologySpreadConstraints;
+        // The system defaults are all ScheduleAnyway: only a pod's own constraints can filter.
+        if (own is not { Count: > 0 }) return;
+        foreach (var c in own)
+            if (c.WhenUnsatisfiable == DoNotSchedule) _filterConstraints.Add(ConstraintOf(c, pod));
+        if (_filterConstraints.Count == 0) return;
+        while (_filterDomains.Count < _filterConstraints.Count) _filterDomains.Add(new Dictionary<string, long>(StringComparer.Ordinal));
+        for (var c = 0; c < _filterConstraints.Count; c++) _filterDomains[c].Clear();
+
+        foreach (var node in cache.Nodes)
+        {
+            // Only nodes carrying every topology key are eligible domains.
+            if (!HasAllKeys(_filterConstraints, node)) continue;
+            int? affinityMatch = null;
+            for (var c = 0; c < _filterConstraints.Count; c++)
+            {
+                var constraint = _filterConstraints[c];
+                if (!Includes(constraint, pod, node, ref affinityMatch)) continue;
+                var value = node.TopologyValue(constraint.TopologyKey)!;
+                _filterDomains[c][value] = _filterDomains[c].GetValueOrDefault(value) + (constraint.Counts?.OnNode(node) ?? 0);
+            }
+        }
+        for (var c = 0; c < _filterConstraints.Count; c++)
+        {
+            var domains = _filterDomains[c];
+            long min = long.MaxValue;
+            foreach (var count in domains.Values) min = Math.Min(min, count);
+            // Fewer eligible domains than minDomains: the global minimum counts as 0.
+            _filterMinimums.Add(domains.Count < _filterConstraints[c].MinDomains ? 0 : min);
+        }
+    }
+
+    public FilterStatus Filter(PodInfo pod, NodeInfo node)
+    {
+        for (var c = 0; c < _filterConstraints.Count; c++)
+        {
+            var constraint = _filterConstraints[c];
+            if (node.TopologyValue(constraint.TopologyKey) is not { } value)
+                return FilterStatus.Unresolvable(PluginSet.PodTopologySpread, ErrReasonNodeLabelNotMatch);
+            var self = constraint.Selector is not null && constraint.Selector.Matches(pod.Labels) ? 1 : 0;
+            var skew = _filterDomains[c].GetValueOrDefault(value) + self - _filterMinimums[c];
+            // Resolvable: evicting matching pods could even the domains out.
+            if (skew > constraint.MaxSkew) return FilterStatus.Unschedulable(PluginSet.PodTopologySpread, ErrReasonConstraintsNotMatch);
+        }
+        return FilterStatus.Success;
+    }
+
+    /// <summary>Whether a pod appearing or going away could change this pod's spreading verdict (the plugin's queueing hint).</summary>
+    public static bool Counts(PodInfo pod, CachedPod other)
+    {
+        if (other.Namespace != pod.Namespace) return false;
+        foreach (var c in pod.Pod.Spec.TopologySpreadConstraints ?? [])
+            if (c.WhenUnsatisfiable == DoNotSchedule && OwnSelector(c, pod.Labels) is { } selector && selector.Matches(other.Labels)) return true;
+        return false;
+    }
+
+    // ------------------------------------------------------------------ Score
+
     /// <summary>Scores the feasible nodes into <paramref name="scores"/> (already normalized); false when the plugin has nothing to score.</summary>
     public bool Score(PodInfo pod, List<NodeInfo> feasible, long[] scores)
     {
-        var requireAllTopologies = BuildConstraints(pod);
+        var requireAllTopologies = BuildScoreConstraints(pod);
         if (_constraints.Count == 0) return false;
         if (_ignored.Length < feasible.Count) _ignored = new bool[Math.Max(feasible.Count, _ignored.Length * 2)];
 
@@ -34,7 +113,7 @@ internal sealed class PodTopologySpread(SchedulerCache cache, DefaultSpreadSelec
         for (var i = 0; i < feasible.Count; i++)
         {
             var node = feasible[i];
-            _ignored[i] = requireAllTopologies && !HasAllKeys(node);
+            _ignored[i] = requireAllTopologies && !HasAllKeys(_constraints, node);
             if (_ignored[i])
             {
                 ignoredCount++;
@@ -60,7 +139,7 @@ internal sealed class PodTopologySpread(SchedulerCache cache, DefaultSpreadSelec
         {
             foreach (var node in cache.Nodes)
             {
-                if (requireAllTopologies && !HasAllKeys(node)) continue;
+                if (requireAllTopologies && !HasAllKeys(_constraints, node)) continue;
                 int? affinityMatch = null;
                 for (var c = 0; c < _constraints.Count; c++)
                 {
@@ -109,7 +188,7 @@ internal sealed class PodTopologySpread(SchedulerCache cache, DefaultSpreadSelec
     }
 
     /// <summary>Fills the constraints to score with; returns whether nodes must carry every topology key.</summary>
-    private bool BuildConstraints(PodInfo pod)
+    private bool BuildScoreConstraints(PodInfo pod)
     {
         _constraints.Clear();
         foreach (var d in _pairCounts) d.Clear();
@@ -117,33 +196,30 @@ internal sealed class PodTopologySpread(SchedulerCache cache, DefaultSpreadSelec
         if (own is { Count: > 0 })
         {
             foreach (var c in own)
-            {
-                if (c.WhenUnsatisfiable != "ScheduleAnyway") continue;
-                Add(new Constraint(Interned(c.TopologyKey ?? ""), c.MaxSkew, CountsFor(pod, OwnSelector(c, pod.Labels)),
-                    c.NodeAffinityPolicy != "Ignore", c.NodeTaintsPolicy == "Honor"));
-            }
+                if (c.WhenUnsatisfiable == ScheduleAnyway) AddScoreConstraint(ConstraintOf(c, pod));
             return true;
         }
         // System defaulting: only pods that belong to a workload spread, and nodes need not carry every key.
         if (defaults.For(pod.Pod) is not { } selector) return false;
         var counts = CountsFor(pod, selector);
-        Add(new Constraint(HostnameKey, 3, counts, HonorAffinity: true, HonorTaints: false));
-        Add(new Constraint(ZoneKey, 5, counts, HonorAffinity: true, HonorTaints: false));
+        AddScoreConstraint(new Constraint(HostnameKey, 3, 1, selector, counts, HonorAffinity: true, HonorTaints: false));
+        AddScoreConstraint(new Constraint(ZoneKey, 5, 1, selector, counts, HonorAffinity: true, HonorTaints: false));
         return false;
     }
 
-    /// <summary>The well-known keys as the shared constants, so <see cref="NodeInfo.TopologyValue"/> takes its fast path.</summary>
-    private static string Interned(string key) => key switch
-    {
-        HostnameKey => HostnameKey,
-        ZoneKey => ZoneKey,
-        _ => key,
-    };
-
-    private void Add(Constraint c)
+    private void AddScoreConstraint(Constraint c)
     {
         _constraints.Add(c);
         if (_pairCounts.Count < _constraints.Count) _pairCounts.Add(new Dictionary<string, long>(StringComparer.Ordinal));
+    }
+
+    // ------------------------------------------------------------------ shared
+
+    private Constraint ConstraintOf(V1TopologySpreadConstraint c, PodInfo pod)
+    {
+        var selector = OwnSelector(c, pod.Labels);
+        return new Constraint(Interned(c.TopologyKey ?? ""), c.MaxSkew, c.MinDomains ?? 1, selector, CountsFor(pod, selector),
+            HonorAffinity: c.NodeAffinityPolicy != "Ignore", HonorTaints: c.NodeTaintsPolicy == "Honor");
     }
 
     /// <summary>Counts for a selector; null when it selects nothing (a missing or empty selector counts no pods).</summary>
@@ -160,9 +236,17 @@ internal sealed class PodTopologySpread(SchedulerCache cache, DefaultSpreadSelec
         return PodSelector.Of(requirements);
     }
 
-    private bool HasAllKeys(NodeInfo node)
+    /// <summary>The well-known keys as the shared constants, so <see cref="NodeInfo.TopologyValue"/> takes its fast path.</summary>
+    private static string Interned(string key) => key switch
     {
-        foreach (var c in _constraints)
+        HostnameKey => HostnameKey,
+        ZoneKey => ZoneKey,
+        _ => key,
+    };
+
+    private static bool HasAllKeys(List<Constraint> constraints, NodeInfo node)
+    {
+        foreach (var c in constraints)
             if (node.TopologyValue(c.TopologyKey) is null) return false;
         return true;
     }
@@ -178,5 +262,5 @@ internal sealed class PodTopologySpread(SchedulerCache cache, DefaultSpreadSelec
         return !c.HonorTaints || TaintToleration.Filter(pod, node).IsSuccess;
     }
 
-    private sealed record Constraint(string TopologyKey, int MaxSkew, SelectorCounts? Counts, bool HonorAffinity, bool HonorTaints);
+    private sealed record Constraint(string TopologyKey, int MaxSkew, int MinDomains, PodSelector? Selector, SelectorCounts? Counts, bool HonorAffinity, bool HonorTaints);
 }

@@ -1,5 +1,6 @@
 using k8s.Models;
 using Sim.Controllers.Scheduler.Cache;
+using Sim.Controllers.Scheduler.Framework;
 
 namespace Sim.Controllers.Scheduler.Queue;
 
@@ -8,6 +9,9 @@ internal enum ClusterEventKind
 {
     NodeAdd,
     NodeUpdate,
+
+    /// <summary>A pod bound to a node appeared (it may raise the emptiest topology domain).</summary>
+    AssignedPodAdd,
 
     /// <summary>A pod bound to a node was deleted or finished (it no longer holds resources).</summary>
     AssignedPodDelete,
@@ -56,9 +60,18 @@ internal sealed class ClusterEvent(ClusterEventKind kind)
     /// <summary>The node added, or after an update.</summary>
     public NodeInfo? NewNode { get; init; }
 
-    public CachedPod? DeletedPod { get; init; }
+    /// <summary>The bound pod that was added or deleted.</summary>
+    public CachedPod? AssignedPod { get; init; }
 
     public PodChanges PodChanges { get; init; }
+
+    /// <summary>The plugins whose verdict this event could change (pods rejected by none are retried on any event).</summary>
+    public PluginSet InterestedPlugins => Kind switch
+    {
+        ClusterEventKind.AssignedPodAdd => PluginSet.PodTopologySpread,
+        ClusterEventKind.AssignedPodDelete => PluginSet.NodePorts | PluginSet.NodeResourcesFit | PluginSet.PodTopologySpread,
+        _ => (PluginSet)(-1),
+    };
 
     public static PodChanges Compare(V1Pod old, V1Pod pod)
     {

@@ -8,6 +8,7 @@ namespace Sim.Controllers.Scheduler.Queue;
 /// The plugins' queueing hints (SchedulerQueueingHints, on by default in v1.32): an unschedulable pod is retried only
 /// when an event could change the verdict of a plugin that rejected it, e.g. a node it would fit on was added, or a
 /// pod on some node went away. A pod rejected by no plugin (no nodes at all) is retried on any event.
+/// Simplified from upstream where noted; a hint that errs says "retry", never "skip", so pods are not stranded.
 /// </summary>
 internal static class QueueingHints
 {
@@ -17,7 +18,7 @@ internal static class QueueingHints
         var rejectors = info.UnschedulablePlugins;
         if (rejectors == PluginSet.None) return e.Kind != ClusterEventKind.UnscheduledPodUpdate || e.PodChanges != PodChanges.None;
         var pod = info.PodInfo;
-        for (var plugin = PluginSet.NodeUnschedulable; plugin <= PluginSet.NodeResourcesFit; plugin = (PluginSet)((int)plugin << 1))
+        for (var plugin = PluginSet.NodeUnschedulable; plugin <= PluginSet.PodTopologySpread; plugin = (PluginSet)((int)plugin << 1))
         {
             if ((rejectors & plugin) != 0 && Hint(plugin, pod, e)) return true;
         }
@@ -34,13 +35,21 @@ internal static class QueueingHints
         PluginSet.NodeAffinity => NodeBecamePassing(e, NodeChanges.Labels, n => NodeAffinity.Filter(pod, n).IsSuccess),
         // Any new node may have the ports free; a deleted pod helps only if it held one of the wanted ports.
         PluginSet.NodePorts => e.Kind == ClusterEventKind.NodeAdd
-            || (e.Kind == ClusterEventKind.AssignedPodDelete && NodePorts.Frees(pod, e.DeletedPod!)),
+            || (e.Kind == ClusterEventKind.AssignedPodDelete && NodePorts.Frees(pod, e.AssignedPod!)),
         PluginSet.NodeResourcesFit => e.Kind switch
         {
             ClusterEventKind.NodeAdd => NodeResourcesFit.FitsEmpty(pod, e.NewNode!),
             ClusterEventKind.NodeUpdate => (e.NodeChanges & NodeChanges.Allocatable) != 0
                 && NodeResourcesFit.FitsEmpty(pod, e.NewNode!) && AllocatableGrew(pod, e.OldNode!, e.NewNode!),
             ClusterEventKind.AssignedPodDelete => true,
+            _ => false,
+        },
+        // A new node may add a domain; a label change may move one; a matching pod coming or going changes the counts.
+        PluginSet.PodTopologySpread => e.Kind switch
+        {
+            ClusterEventKind.NodeAdd => true,
+            ClusterEventKind.NodeUpdate => (e.NodeChanges & (NodeChanges.Labels | NodeChanges.Taints)) != 0,
+            ClusterEventKind.AssignedPodAdd or ClusterEventKind.AssignedPodDelete => PodTopologySpread.Counts(pod, e.AssignedPod!),
             _ => false,
         },
         _ => false,

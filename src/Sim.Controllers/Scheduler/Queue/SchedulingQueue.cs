@@ -27,9 +27,11 @@ internal sealed class SchedulingQueue
     private readonly SortedSet<QueuedPodInfo> _active = new(Comparer<QueuedPodInfo>.Create(ActiveOrder));
     private readonly SortedSet<QueuedPodInfo> _backoff = new(Comparer<QueuedPodInfo>.Create(BackoffOrder));
     private readonly SortedSet<QueuedPodInfo> _unschedulable = new(Comparer<QueuedPodInfo>.Create(TimestampOrder));
+    private readonly int[] _unschedulableByRejector = new int[32];
     private readonly HashSet<long> _backoffTicks = [];
     private readonly HashSet<long> _unschedulableTicks = [];
     private long _sequence;
+    private int _unschedulableWithoutRejectors;
 
     /// <summary>A queue whose flush ticks start at the loop's current time; <paramref name="activated"/> runs when the active queue gains a pod.</summary>
     public SchedulingQueue(EventLoop loop, SchedulerOptions options, Action activated)
@@ -84,7 +86,7 @@ internal sealed class SchedulingQueue
                 break;
             case QueueLocation.Unschedulable when changes != PodChanges.None
                 && QueueingHints.IsWorthRequeuing(info, new ClusterEvent(ClusterEventKind.UnscheduledPodUpdate) { PodChanges = changes }):
-                _unschedulable.Remove(info);
+                RemoveFromUnschedulable(info);
                 ToActiveOrBackoff(info);
                 break;
         }
@@ -121,7 +123,7 @@ internal sealed class SchedulingQueue
         info.UnschedulablePlugins = rejectors;
         Stamp(info);
         info.Location = QueueLocation.Unschedulable;
-        _unschedulable.Add(info);
+        AddToUnschedulable(info);
         ScheduleUnschedulableFlush(info.Timestamp + _options.PodMaxInUnschedulablePodsDuration);
     }
 
@@ -137,16 +139,43 @@ internal sealed class SchedulingQueue
     /// <summary>MoveAllToActiveOrBackoffQueue: retry every unschedulable pod the event could help.</summary>
     public void OnClusterEvent(ClusterEvent e)
     {
-        if (_unschedulable.Count == 0) return;
+        if (_unschedulable.Count == 0 || !AnyoneInterested(e.InterestedPlugins)) return;
         List<QueuedPodInfo>? moving = null;
         foreach (var info in _unschedulable)
             if (QueueingHints.IsWorthRequeuing(info, e)) (moving ??= []).Add(info);
         if (moving is null) return;
         foreach (var info in moving)
         {
-            _unschedulable.Remove(info);
+            RemoveFromUnschedulable(info);
             ToActiveOrBackoff(info);
         }
+    }
+
+    /// <summary>Whether some unschedulable pod was rejected by one of <paramref name="plugins"/> (or by none), so an event is worth a look.</summary>
+    private bool AnyoneInterested(PluginSet plugins)
+    {
+        if (_unschedulableWithoutRejectors > 0) return true;
+        for (var bit = 0; bit < _unschedulableByRejector.Length; bit++)
+            if (((int)plugins & (1 << bit)) != 0 && _unschedulableByRejector[bit] > 0) return true;
+        return false;
+    }
+
+    private void AddToUnschedulable(QueuedPodInfo info)
+    {
+        _unschedulable.Add(info);
+        CountRejectors(info.UnschedulablePlugins, +1);
+    }
+
+    private void RemoveFromUnschedulable(QueuedPodInfo info)
+    {
+        if (_unschedulable.Remove(info)) CountRejectors(info.UnschedulablePlugins, -1);
+    }
+
+    private void CountRejectors(PluginSet rejectors, int delta)
+    {
+        if (rejectors == PluginSet.None) _unschedulableWithoutRejectors += delta;
+        for (var bit = 0; bit < _unschedulableByRejector.Length; bit++)
+            if (((int)rejectors & (1 << bit)) != 0) _unschedulableByRejector[bit] += delta;
     }
 
     /// <summary>calculateBackoffDuration: 0 before any attempt, then initial * 2^(attempts-1), capped.</summary>
@@ -197,7 +226,7 @@ internal sealed class SchedulingQueue
         {
             case QueueLocation.Active: _active.Remove(info); break;
             case QueueLocation.Backoff: _backoff.Remove(info); break;
-            case QueueLocation.Unschedulable: _unschedulable.Remove(info); break;
+            case QueueLocation.Unschedulable: RemoveFromUnschedulable(info); break;
         }
     }
 
@@ -245,7 +274,7 @@ internal sealed class SchedulingQueue
             }
             foreach (var info in moving ?? [])
             {
-                _unschedulable.Remove(info);
+                RemoveFromUnschedulable(info);
                 ToActiveOrBackoff(info);
             }
         });
