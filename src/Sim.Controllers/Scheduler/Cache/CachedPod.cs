@@ -1,0 +1,63 @@
+using k8s.Models;
+using Sim.Controllers.Scheduler.Framework;
+
+namespace Sim.Controllers.Scheduler.Cache;
+
+/// <summary>
+/// A pod bound to a node (or assumed bound by this scheduler), with what the node's accounting needs computed once.
+/// </summary>
+internal sealed class CachedPod
+{
+    public CachedPod(V1Pod pod, bool assumed)
+    {
+        Pod = pod;
+        Assumed = assumed;
+        Uid = pod.Metadata.Uid ?? "";
+        Namespace = pod.Metadata.NamespaceProperty ?? "";
+        NodeName = pod.Spec.NodeName ?? "";
+        Requests = PodRequests.Of(pod.Spec, nonZero: false);
+        NonZeroRequests = PodRequests.Of(pod.Spec, nonZero: true);
+        Priority = pod.Spec.Priority ?? 0;
+        Terminating = pod.Metadata.DeletionTimestamp is not null;
+        HostPorts = HostPortsOf(pod.Spec);
+    }
+
+    public V1Pod Pod { get; }
+
+    /// <summary>Bound by this scheduler, not yet seen bound through the informer.</summary>
+    public bool Assumed { get; }
+
+    public string Uid { get; }
+
+    public string Namespace { get; }
+
+    public string NodeName { get; }
+
+    public IDictionary<string, string>? Labels => Pod.Metadata.Labels;
+
+    public PodRequests Requests { get; }
+
+    public PodRequests NonZeroRequests { get; }
+
+    public int Priority { get; }
+
+    /// <summary>Has a deletionTimestamp: still holds its resources, but spreading ignores it.</summary>
+    public bool Terminating { get; }
+
+    public HostPort[] HostPorts { get; }
+
+    /// <summary>The host ports of a pod's app containers (only ports with a hostPort count).</summary>
+    public static HostPort[] HostPortsOf(V1PodSpec spec)
+    {
+        List<HostPort>? ports = null;
+        foreach (var c in spec.Containers ?? [])
+        {
+            foreach (var p in c.Ports ?? [])
+            {
+                if (p.HostPort is not > 0) continue;
+                (ports ??= []).Add(HostPort.Sanitized(p.HostIP, p.Protocol, p.HostPort.Value));
+            }
+        }
+        return ports is null ? [] : ports.ToArray();
+    }
+}

@@ -1,0 +1,141 @@
+using k8s.Models;
+using Sim.Controllers.Scheduler.Framework;
+
+namespace Sim.Controllers.Scheduler.Cache;
+
+/// <summary>
+/// kube-scheduler's cache and snapshot in one (the loop is single-threaded, so there is nothing to snapshot against):
+/// nodes in node-tree order, the pods bound to each with running totals, pods this scheduler bound but the informer
+/// has not shown bound yet ("assumed"), image spread, and per-selector pod counts. Every update is O(1) in the
+/// number of pods.
+/// </summary>
+internal sealed class SchedulerCache
+{
+    private readonly Dictionary<string, NodeInfo> _nodes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, CachedPod> _pods = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _imageNodeCounts = new(StringComparer.Ordinal);
+    private readonly NodeTree _tree = new();
+    private readonly List<NodeInfo> _list = [];
+    private readonly Stack<int> _freeSlots = new();
+    private int _nextSlot;
+    private bool _listStale;
+
+    public SelectorCountsIndex SelectorCounts { get; } = new();
+
+    /// <summary>How many Node objects exist.</summary>
+    public int NodeCount => _tree.Count;
+
+    /// <summary>Every node that exists, zones interleaved (the order a search walks them).</summary>
+    public IReadOnlyList<NodeInfo> Nodes
+    {
+        get
+        {
+            if (_listStale)
+            {
+                _tree.List(_list);
+                _listStale = false;
+            }
+            return _list;
+        }
+    }
+
+    /// <summary>The node with a Node object of that name, or null.</summary>
+    public NodeInfo? GetNode(string name) => _nodes.TryGetValue(name, out var n) && n.Node is not null ? n : null;
+
+    /// <summary>How many nodes list an image (ImageStateSummary.NumNodes).</summary>
+    public int ImageNodeCount(string image) => _imageNodeCounts.GetValueOrDefault(image);
+
+    public bool IsAssumed(string uid) => _pods.TryGetValue(uid, out var p) && p.Assumed;
+
+    public bool Contains(string uid) => _pods.ContainsKey(uid);
+
+    /// <summary>Every cached pod with its node (unordered: only for order-independent sums).</summary>
+    public IEnumerable<(CachedPod Pod, NodeInfo Node)> AllPods()
+    {
+        foreach (var pod in _pods.Values) yield return (pod, _nodes[pod.NodeName]);
+    }
+
+    // ---------------------------------------------------------------- nodes
+
+    public NodeInfo AddNode(V1Node node) => SetNode(node);
+
+    public NodeInfo UpdateNode(V1Node node) => SetNode(node);
+
+    public void RemoveNode(V1Node node)
+    {
+        if (!_nodes.TryGetValue(node.Metadata.Name, out var info) || info.Node is null) return;
+        _tree.Remove(info, info.ZoneKey);
+        CountImages(info, -1);
+        info.ClearNode();
+        _listStale = true;
+        // Pods still bound to the name keep their accounting until they are deleted, as in kube-scheduler.
+        ReleaseIfEmpty(info);
+    }
+
+    private NodeInfo SetNode(V1Node node)
+    {
+        var info = NodeFor(node.Metadata.Name);
+        if (info.Node is not null)
+        {
+            _tree.Remove(info, info.ZoneKey);
+            CountImages(info, -1);
+        }
+        info.SetNode(node);
+        _tree.Add(info, info.ZoneKey);
+        CountImages(info, +1);
+        _listStale = true;
+        return info;
+    }
+
+    private void CountImages(NodeInfo info, int delta)
+    {
+        if (info.ImageSizes is null) return;
+        foreach (var name in info.ImageSizes.Keys)
+        {
+            var n = _imageNodeCounts.GetValueOrDefault(name) + delta;
+            if (n <= 0) _imageNodeCounts.Remove(name);
+            else _imageNodeCounts[name] = n;
+        }
+    }
+
+    // ---------------------------------------------------------------- pods
+
+    /// <summary>Adds a bound pod, or replaces the cached version of it (the informer confirming an assumed pod).</summary>
+    public CachedPod AddOrUpdatePod(V1Pod pod, bool assumed)
+    {
+        RemovePod(pod.Metadata.Uid ?? "");
+        var cached = new CachedPod(pod, assumed);
+        var node = NodeFor(cached.NodeName);
+        _pods[cached.Uid] = cached;
+        node.AddPod(cached);
+        SelectorCounts.OnPodAdded(cached, node);
+        return cached;
+    }
+
+    /// <summary>Forgets a pod (deleted, or finished: a terminal pod holds no resources); returns what was cached.</summary>
+    public CachedPod? RemovePod(string uid)
+    {
+        if (!_pods.Remove(uid, out var cached)) return null;
+        var node = _nodes[cached.NodeName];
+        node.RemovePod(cached);
+        SelectorCounts.OnPodRemoved(cached, node);
+        ReleaseIfEmpty(node);
+        return cached;
+    }
+
+    private NodeInfo NodeFor(string name)
+    {
+        if (_nodes.TryGetValue(name, out var info)) return info;
+        var slot = _freeSlots.Count > 0 ? _freeSlots.Pop() : _nextSlot++;
+        info = new NodeInfo(name, slot);
+        _nodes[name] = info;
+        return info;
+    }
+
+    private void ReleaseIfEmpty(NodeInfo info)
+    {
+        if (info.Node is not null || info.PodCount > 0) return;
+        _nodes.Remove(info.Name);
+        _freeSlots.Push(info.Slot);
+    }
+}

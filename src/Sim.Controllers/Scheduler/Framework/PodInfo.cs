@@ -1,0 +1,76 @@
+using k8s.Models;
+using Sim.Controllers.Scheduler.Cache;
+using Sim.Controllers.Scheduler.Plugins;
+
+namespace Sim.Controllers.Scheduler.Framework;
+
+/// <summary>
+/// framework.PodInfo: what the plugins read from a pending pod, parsed once per pod version rather than once per
+/// node.
+/// </summary>
+internal sealed class PodInfo
+{
+    public PodInfo(V1Pod pod)
+    {
+        Pod = pod;
+        var spec = pod.Spec;
+        Namespace = pod.Metadata.NamespaceProperty ?? "";
+        Requests = PodRequests.Of(spec, nonZero: false);
+        NonZeroRequests = PodRequests.Of(spec, nonZero: true);
+        Priority = spec.Priority ?? 0;
+        PreemptNever = spec.PreemptionPolicy == "Never";
+        Tolerations = spec.Tolerations is { Count: > 0 } t ? t.ToArray() : [];
+        ToleratesUnschedulable = TaintToleration.Tolerates(Tolerations, new Taint(NodeInfo.UnschedulableTaintKey, "", Taint.NoSchedule));
+        RequiredAffinity = RequiredNodeAffinity.Of(spec);
+        NamedNodes = RequiredNodeAffinity.NamedNodes(spec);
+        PreferredAffinity = PreferredTerms(spec);
+        HostPorts = CachedPod.HostPortsOf(spec);
+        Images = ImageLocality.NormalizedImages(spec);
+    }
+
+    public V1Pod Pod { get; }
+
+    public string Namespace { get; }
+
+    public IDictionary<string, string>? Labels => Pod.Metadata.Labels;
+
+    public PodRequests Requests { get; }
+
+    public PodRequests NonZeroRequests { get; }
+
+    public int Priority { get; }
+
+    /// <summary>preemptionPolicy: Never (the pod may not preempt).</summary>
+    public bool PreemptNever { get; }
+
+    public V1Toleration[] Tolerations { get; }
+
+    /// <summary>Whether the pod tolerates node.kubernetes.io/unschedulable:NoSchedule (and so cordoned nodes).</summary>
+    public bool ToleratesUnschedulable { get; }
+
+    public RequiredNodeAffinity RequiredAffinity { get; }
+
+    /// <summary>NodeAffinity PreFilter's node names (null: any node).</summary>
+    public SortedSet<string>? NamedNodes { get; }
+
+    public (long Weight, NodeSelectorTerm Term)[] PreferredAffinity { get; }
+
+    public HostPort[] HostPorts { get; }
+
+    /// <summary>Image names of init and app containers, normalized as ImageLocality looks them up.</summary>
+    public string[] Images { get; }
+
+    private static (long, NodeSelectorTerm)[] PreferredTerms(V1PodSpec spec)
+    {
+        var preferred = spec.Affinity?.NodeAffinity?.PreferredDuringSchedulingIgnoredDuringExecution;
+        if (preferred is null || preferred.Count == 0) return [];
+        var terms = new List<(long, NodeSelectorTerm)>();
+        foreach (var p in preferred)
+        {
+            // Terms with weight 0 or an empty (or unparsable) preference are ignored.
+            if (p.Weight == 0 || NodeSelectorTerm.Parse(p.Preference) is not { } term) continue;
+            terms.Add((p.Weight, term));
+        }
+        return terms.ToArray();
+    }
+}

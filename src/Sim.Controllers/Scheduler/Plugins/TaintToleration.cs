@@ -1,0 +1,68 @@
+using k8s.Models;
+using Sim.Controllers.Scheduler.Cache;
+using Sim.Controllers.Scheduler.Framework;
+
+namespace Sim.Controllers.Scheduler.Plugins;
+
+/// <summary>
+/// The TaintToleration plugin: NoSchedule and NoExecute taints filter (the first untolerated one is the reason);
+/// PreferNoSchedule taints score (weight 3): fewer untolerated ones is better.
+/// </summary>
+internal static class TaintToleration
+{
+    public static FilterStatus Filter(PodInfo pod, NodeInfo node)
+    {
+        foreach (var taint in node.Taints)
+        {
+            if (!taint.DoesNotSchedule || Tolerates(pod.Tolerations, taint)) continue;
+            return FilterStatus.Unresolvable(PluginSet.TaintToleration, taint.UntoleratedReason);
+        }
+        return FilterStatus.Success;
+    }
+
+    /// <summary>How many PreferNoSchedule taints the pod does not tolerate (normalized later, reversed).</summary>
+    public static long Score(PodInfo pod, NodeInfo node)
+    {
+        long intolerable = 0;
+        foreach (var taint in node.Taints)
+        {
+            if (taint.Effect != Taint.PreferNoSchedule) continue;
+            // Only tolerations with an empty or PreferNoSchedule effect count for scoring.
+            var tolerated = false;
+            foreach (var t in pod.Tolerations)
+            {
+                if (!string.IsNullOrEmpty(t.Effect) && t.Effect != Taint.PreferNoSchedule) continue;
+                if (ToleratesTaint(t, taint))
+                {
+                    tolerated = true;
+                    break;
+                }
+            }
+            if (!tolerated) intolerable++;
+        }
+        return intolerable;
+    }
+
+    public static bool Tolerates(V1Toleration[] tolerations, in Taint taint)
+    {
+        foreach (var t in tolerations)
+            if (ToleratesTaint(t, taint)) return true;
+        return false;
+    }
+
+    /// <summary>
+    /// v1.Toleration.ToleratesTaint: an empty effect matches every effect, an empty key (with Exists) every key;
+    /// Equal (or empty operator) compares values, Exists does not.
+    /// </summary>
+    public static bool ToleratesTaint(V1Toleration toleration, in Taint taint)
+    {
+        if (!string.IsNullOrEmpty(toleration.Effect) && toleration.Effect != taint.Effect) return false;
+        if (!string.IsNullOrEmpty(toleration.Key) && toleration.Key != taint.Key) return false;
+        return toleration.OperatorProperty switch
+        {
+            null or "" or "Equal" => (toleration.Value ?? "") == taint.Value,
+            "Exists" => true,
+            _ => false,
+        };
+    }
+}
