@@ -1,6 +1,7 @@
 using Sim.Controllers.Deployment;
 using Sim.Controllers.GarbageCollector;
 using Sim.Controllers.ReplicaSet;
+using Sim.Controllers.Scheduler;
 using Sim.Controllers.Runtime;
 using Sim.Core.Api;
 using Sim.Core.Kernel;
@@ -69,6 +70,12 @@ public sealed class SimulatedCluster
         _ = new ReplicaSetController(manager);
         _ = new GarbageCollectorController(manager);
         manager.Informers.Start();
+
+        // kube-scheduler: its own process, informers and random stream.
+        var schedulerClient = Api.ClientFor("kube-scheduler");
+        var scheduler = new ControllerContext(Loop, schedulerClient, new InformerFactory(schedulerClient), Random.Fork("kube-scheduler"));
+        _ = new DefaultScheduler(scheduler);
+        scheduler.Informers.Start();
     }
 
     /// <summary>A client of the API server identifying itself as <paramref name="userAgent"/> (e.g. <c>kubectl</c>).</summary>

@@ -80,24 +80,24 @@ internal sealed class TestCluster
 
     public void Scale(string deployment, int replicas) => Api.UpdateScale(ResourceKinds.Deployment, "default", deployment, replicas).Unwrap();
 
-    public static string DeploymentYaml(string name = "nginx", int replicas = 3, string image = "nginx:1.26", string strategy = "", int? historyLimit = null) => $$"""
+    public static string DeploymentYaml(string name = "nginx", int replicas = 3, string image = "nginx:1.26", string strategy = "", int? historyLimit = null) => $$$"""
         apiVersion: apps/v1
         kind: Deployment
         metadata:
-          name: {{name}}
+          name: {{{name}}}
         spec:
-          replicas: {{replicas}}
-          {{(historyLimit is { } h ? $"revisionHistoryLimit: {h}" : "")}}
-          {{strategy}}
+          replicas: {{{replicas}}}
+          {{{(historyLimit is { } h ? $"revisionHistoryLimit: {h}" : "")}}}
+          {{{strategy}}}
           selector:
-            matchLabels: {app: {{name}}}
+            matchLabels: {app: {{{name}}}}
           template:
             metadata:
-              labels: {app: {{name}}}
+              labels: {app: {{{name}}}}
             spec:
               containers:
-              - name: {{name}}
-                image: {{image}}
+              - name: {{{name}}}
+                image: {{{image}}}
                 resources: {requests: {cpu: 100m}}
         """;
 }

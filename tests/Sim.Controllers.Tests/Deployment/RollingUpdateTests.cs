@@ -11,6 +11,16 @@ public class RollingUpdateTests
 
     private static string Name(string message) => message.Split(' ')[4];
 
+    /// <summary>The controller has seen the latest spec and every pod runs the image.</summary>
+    private static bool RolledOut(TestCluster c, string image)
+    {
+        var d = c.Deployment();
+        return d.Status.ObservedGeneration == d.Metadata.Generation
+            && d.Status.UpdatedReplicas == d.Spec.Replicas && d.Status.AvailableReplicas == d.Spec.Replicas
+            && c.Pods("app=" + d.Metadata.Name).All(p => p.Spec.Containers[0].Image == image)
+            && c.Pods("app=" + d.Metadata.Name).Count == d.Spec.Replicas;
+    }
+
     [Fact]
     public void ThreeReplicas_RollOutOneAtATime_NeverAboveFourPodsOrBelowThreeAvailable()
     {
@@ -27,7 +37,8 @@ public class RollingUpdateTests
             maxActive = Math.Max(maxActive, c.ActivePods("app=nginx").Count);
             minAvailable = Math.Min(minAvailable, c.ReadyPods("app=nginx").Count(p => p.Metadata.DeletionTimestamp is null));
             var d = c.Deployment();
-            return d.Status.UpdatedReplicas == 3 && d.Status.AvailableReplicas == 3 && c.Pods("app=nginx").Count == 3;
+            return d.Status.ObservedGeneration == d.Metadata.Generation && c.ReplicaSets().Count == 2
+                && d.Status.UpdatedReplicas == 3 && d.Status.AvailableReplicas == 3 && c.Pods("app=nginx").Count == 3;
         }, Sim.Core.Time.SimDuration.FromMinutes(3));
         Assert.True(maxActive <= 4, $"{maxActive} active pods");
         Assert.True(minAvailable >= 3, $"{minAvailable} available pods");
@@ -101,14 +112,14 @@ public class RollingUpdateTests
         c.Apply(TestCluster.DeploymentYaml(replicas: 2));
         c.Until(() => c.ReadyPods("app=nginx").Count == 2);
         c.SetImage("nginx", "nginx:1.27");
-        c.Until(() => c.Deployment().Status.UpdatedReplicas == 2 && c.ReplicaSets()[0].Spec.Replicas == 0 && c.Pods("app=nginx").Count == 2);
+        c.Until(() => RolledOut(c, "nginx:1.27"));
         var original = c.ReplicaSets()[0];
         // kubectl rollout undo: the template goes back; the controller adopts the old ReplicaSet as the new one.
         var d = Sim.Core.Serialization.ModelCopy.Clone(c.Deployment());
         d.Spec.Template = Sim.Core.Serialization.ModelCopy.Clone(original.Spec.Template);
         d.Spec.Template.Metadata.Labels.Remove("pod-template-hash");
         c.Api.Update(d).Unwrap();
-        c.Until(() => c.Deployment().Status.UpdatedReplicas == 2 && c.ReplicaSets().Single(r => r.Metadata.Name != original.Metadata.Name).Spec.Replicas == 0 && c.Pods("app=nginx").Count == 2);
+        c.Until(() => RolledOut(c, "nginx:1.26"));
         Assert.Equal(2, c.ReplicaSets().Count);
         var back = c.ReplicaSets().Single(r => r.Metadata.Name == original.Metadata.Name);
         Assert.Equal("3", back.Metadata.Annotations["deployment.kubernetes.io/revision"]);
@@ -126,8 +137,7 @@ public class RollingUpdateTests
         foreach (var tag in new[] { "1.27", "1.28", "1.29", "1.30" })
         {
             c.SetImage("nginx", "nginx:" + tag);
-            c.Until(() => c.Deployment().Status.UpdatedReplicas == 1 && c.Deployment().Status.AvailableReplicas == 1 && c.Pods("app=nginx").Count == 1
-                && c.Deployment().Status.Conditions.Any(x => x.Reason == "NewReplicaSetAvailable"));
+            c.Until(() => RolledOut(c, "nginx:" + tag));
             c.For(2);
         }
         var sets = c.ReplicaSets();
