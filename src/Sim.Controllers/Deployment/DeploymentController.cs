@@ -118,35 +118,33 @@ public sealed partial class DeploymentController : Reconciler
     private List<V1ReplicaSet> ClaimReplicaSets(V1Deployment d)
     {
         var selector = LabelSelector.FromV1(d.Spec.Selector);
+        var uid = d.Metadata.Uid;
         var result = new List<V1ReplicaSet>();
-        foreach (var rs in _replicaSets.ByIndex(InformerFactory.ByNamespace, d.Metadata.NamespaceProperty ?? "").OrderBy(r => r.Metadata.Name, StringComparer.Ordinal))
+        foreach (var rs in _replicaSets.ByIndex(InformerFactory.ByOwnerUid, uid).OrderBy(r => r.Metadata.Name, StringComparer.Ordinal).ToList())
         {
-            var controller = OwnerReferences.ControllerOf(rs);
-            var matches = selector.Matches(rs.Metadata.Labels);
-            if (controller is not null)
+            if (!OwnerReferences.IsControlledBy(rs, uid)) continue;
+            if (selector.Matches(rs.Metadata.Labels))
             {
-                if (controller.Uid != d.Metadata.Uid) continue;
-                if (matches)
-                {
-                    result.Add(rs);
-                    continue;
-                }
-                if (rs.Metadata.DeletionTimestamp is null)
-                {
-                    var released = ModelCopy.Clone(rs);
-                    released.Metadata.OwnerReferences = released.Metadata.OwnerReferences!.Where(r => r.Uid != d.Metadata.Uid).ToList();
-                    if (released.Metadata.OwnerReferences.Count == 0) released.Metadata.OwnerReferences = null;
-                    Context.Client.Update(released);
-                }
+                result.Add(rs);
                 continue;
             }
-            if (!matches || rs.Metadata.DeletionTimestamp is not null || d.Metadata.DeletionTimestamp is not null) continue;
+            if (rs.Metadata.DeletionTimestamp is not null) continue;
+            var released = ModelCopy.Clone(rs);
+            released.Metadata.OwnerReferences = released.Metadata.OwnerReferences!.Where(r => r.Uid != uid).ToList();
+            if (released.Metadata.OwnerReferences.Count == 0) released.Metadata.OwnerReferences = null;
+            Context.Client.Update(released);
+        }
+        if (d.Metadata.DeletionTimestamp is not null) return result;
+        foreach (var rs in _replicaSets.ByIndex(InformerFactory.OrphansByNamespace, d.Metadata.NamespaceProperty ?? "").OrderBy(r => r.Metadata.Name, StringComparer.Ordinal).ToList())
+        {
+            if (!selector.Matches(rs.Metadata.Labels) || rs.Metadata.DeletionTimestamp is not null) continue;
             var adopted = ModelCopy.Clone(rs);
             adopted.Metadata.OwnerReferences ??= new List<V1OwnerReference>();
             adopted.Metadata.OwnerReferences.Add(OwnerReferences.NewControllerRef(d));
-            var result2 = Context.Client.Update(adopted);
-            if (result2.IsSuccess) result.Add(result2.Value!);
+            var update = Context.Client.Update(adopted);
+            if (update.IsSuccess) result.Add(update.Value!);
         }
+        result.Sort(static (a, b) => string.CompareOrdinal(a.Metadata.Name, b.Metadata.Name));
         return result;
     }
 

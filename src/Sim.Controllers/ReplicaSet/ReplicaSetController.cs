@@ -131,24 +131,22 @@ public sealed class ReplicaSetController : Reconciler
     {
         var result = new List<V1Pod>();
         var uid = rs.Metadata.Uid;
-        foreach (var pod in _pods.ByIndex(InformerFactory.ByNamespace, rs.Metadata.NamespaceProperty ?? "").OrderBy(p => p.Metadata.Name, StringComparer.Ordinal))
+        // Only this ReplicaSet's pods and the namespace's orphans can be claimed; pods of other controllers are not ours.
+        foreach (var pod in _pods.ByIndex(InformerFactory.ByOwnerUid, uid))
         {
-            var controller = OwnerReferences.ControllerOf(pod);
-            var matches = selector.Matches(pod.Metadata.Labels);
-            if (controller is not null)
-            {
-                if (controller.Uid != uid) continue;
-                if (matches)
-                {
-                    result.Add(pod);
-                    continue;
-                }
-                if (pod.Metadata.DeletionTimestamp is null) Release(pod, uid);
-                continue;
-            }
-            if (!matches || pod.Metadata.DeletionTimestamp is not null || rs.Metadata.DeletionTimestamp is not null || selector.IsEverything) continue;
-            if (Pods.IsActive(pod) && Adopt(pod, rs) is { } adopted) result.Add(adopted);
+            if (!OwnerReferences.IsControlledBy(pod, uid)) continue;
+            if (selector.Matches(pod.Metadata.Labels)) result.Add(pod);
+            else if (pod.Metadata.DeletionTimestamp is null) Release(pod, uid);
         }
+        if (rs.Metadata.DeletionTimestamp is null && !selector.IsEverything)
+        {
+            foreach (var pod in _pods.ByIndex(InformerFactory.OrphansByNamespace, rs.Metadata.NamespaceProperty ?? "").OrderBy(p => p.Metadata.Name, StringComparer.Ordinal).ToList())
+            {
+                if (!selector.Matches(pod.Metadata.Labels) || pod.Metadata.DeletionTimestamp is not null || !Pods.IsActive(pod)) continue;
+                if (Adopt(pod, rs) is { } adopted) result.Add(adopted);
+            }
+        }
+        result.Sort(static (a, b) => string.CompareOrdinal(a.Metadata.Name, b.Metadata.Name));
         return result;
     }
 

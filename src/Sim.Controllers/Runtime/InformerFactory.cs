@@ -14,6 +14,9 @@ public sealed class InformerFactory(ApiClient client)
     /// <summary>Index name: objects by the uid of each owner reference.</summary>
     public const string ByOwnerUid = "owner-uid";
 
+    /// <summary>Index name: objects without a controller reference, by namespace (candidates for adoption).</summary>
+    public const string OrphansByNamespace = "orphans";
+
     /// <summary>Index name: pods by node name.</summary>
     public const string ByNode = "node";
 
@@ -27,6 +30,7 @@ public sealed class InformerFactory(ApiClient client)
         var informer = new Informer<T>(client);
         informer.AddIndex(ByNamespace, o => [o.Metadata.NamespaceProperty ?? ""]);
         informer.AddIndex(ByOwnerUid, o => o.Metadata.OwnerReferences?.Select(r => r.Uid) ?? []);
+        informer.AddIndex(OrphansByNamespace, o => o.Metadata.OwnerReferences?.Any(r => r.Controller == true) == true ? [] : [o.Metadata.NamespaceProperty ?? ""]);
         if (typeof(T) == typeof(k8s.Models.V1Pod))
             informer.AddIndex(ByNode, o => ((k8s.Models.V1Pod)(object)o).Spec?.NodeName is { Length: > 0 } n ? [n] : []);
         _informers[typeof(T)] = informer;

@@ -1,0 +1,61 @@
+using k8s.Models;
+using Sim.Core.Time;
+using Sim.Scenarios.Loading;
+
+namespace Sim.Scenarios.Tests;
+
+public class FaultActionTests
+{
+    [Fact]
+    public void KillContainer_IsRestartedByTheKubeletAndCounted()
+    {
+        var scenario = ScenarioLoader.Parse("""
+            name: kill
+            cluster: {nodes: {count: 1}}
+            steps:
+              - at: 0s
+                apply: {apiVersion: v1, kind: Pod, metadata: {name: web}, spec: {containers: [{name: web, image: "nginx:1.27"}]}}
+              - at: 30s
+                killContainer: {pod: web, container: web, exitCode: 1}
+              - at: 40s
+                expect:
+                  - object: {kind: Pod, name: web}
+                    field: status.containerStatuses[name=web].restartCount
+                    equals: 1
+                  - object: {kind: Pod, name: web}
+                    field: status.containerStatuses[name=web].lastState.terminated.exitCode
+                    equals: 1
+                  - pods: {phase: Running, ready: true}
+                    count: 1
+              - at: 50s
+                killContainer: {pod: missing}
+                mayFail: true
+            """);
+        var result = ScenarioRunner.Run(scenario);
+        Assert.True(result.Passed, string.Join("; ", result.Expectations.Select(e => e.Description + "=" + e.Actual)));
+        var refused = Assert.Single(result.Failures);
+        Assert.Equal("Error from server (NotFound): pods \"missing\" not found", refused.Message);
+    }
+
+    [Fact]
+    public void Rollback_ToAnUnknownRevision_IsRefusedWithKubectlsMessage()
+    {
+        var scenario = ScenarioLoader.Parse("""
+            name: rollback-missing
+            cluster: {nodes: {count: 1}}
+            steps:
+              - at: 0s
+                apply: {apiVersion: apps/v1, kind: Deployment, metadata: {name: web}, spec: {selector: {matchLabels: {app: web}}, template: {metadata: {labels: {app: web}}, spec: {containers: [{name: web, image: nginx}]}}}}
+              - at: 30s
+                rollback: {kind: Deployment, name: web, toRevision: 7}
+                mayFail: true
+              - at: 31s
+                rollback: {kind: Deployment, name: web}
+                mayFail: true
+            """);
+        var result = ScenarioRunner.Run(scenario);
+        Assert.Equal(["error: unable to find specified revision 7 in history", "error: no rollout history found for deployment \"web\""],
+            result.Failures.Select(f => f.Message));
+        Assert.True(result.Passed);
+    }
+}
