@@ -22,8 +22,15 @@ internal static class ModelJsonWriter
     private static readonly JsonSerializerOptions Options = KubeJson.Options;
     private static readonly ConcurrentDictionary<Type, Action<Utf8JsonWriter, object>> ByRuntimeType = new();
 
-    /// <summary>Writes <paramref name="value"/> as its runtime type, as <c>JsonSerializer.Serialize(writer, value, value.GetType(), options)</c> would.</summary>
-    public static void Write(Utf8JsonWriter writer, object value) => ByRuntimeType.GetOrAdd(value.GetType(), BuildForRoot)(writer, value);
+    /// <summary>
+    /// Writes <paramref name="value"/> as its runtime type, as <c>JsonSerializer.Serialize(writer, value, value.GetType(), options)</c>
+    /// would, flushing the writer at the end as it does.
+    /// </summary>
+    public static void Write(Utf8JsonWriter writer, object value)
+    {
+        ByRuntimeType.GetOrAdd(value.GetType(), BuildForRoot)(writer, value);
+        writer.Flush();
+    }
 
     private static Action<Utf8JsonWriter, object> BuildForRoot(Type type) =>
         CanCompile(type) ? BuildObjectWriter(type) : (w, v) => JsonSerializer.Serialize(w, v, type, Options);

@@ -62,8 +62,9 @@ public class KubeJsonTests
         var value = SampleObjects()[sample];
         var expected = JsonSerializer.Serialize(value, value.GetType(), KubeJson.Options);
         using var stream = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Encoder = KubeJson.Options.Encoder }))
-            KubeJson.Write(writer, value);
+        using var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Encoder = KubeJson.Options.Encoder });
+        KubeJson.Write(writer, value);
+        Assert.Equal(0, writer.BytesPending); // flushed, as JsonSerializer leaves the writer
         Assert.Equal(expected, Encoding.UTF8.GetString(stream.ToArray()));
     }
 
