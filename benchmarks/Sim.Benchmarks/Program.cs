@@ -1,1 +1,9 @@
-public static class Placeholder { public static void Main() {} }
+using BenchmarkDotNet.Running;
+
+namespace Sim.Benchmarks;
+
+/// <summary>Runs the benchmarks chosen on the command line (e.g. <c>--filter '*'</c>).</summary>
+public static class Program
+{
+    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+}

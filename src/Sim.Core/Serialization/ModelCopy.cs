@@ -62,19 +62,35 @@ public static class ModelCopy
             Expression.Assign(typed, Expression.Convert(src, t)),
             Expression.Assign(dst, Expression.New(t)),
         };
+        var locals = new List<ParameterExpression> { typed, dst };
         foreach (var p in DataProperties(t))
         {
-            body.Add(Expression.Assign(Expression.Property(dst, p), CopyExpression(Expression.Property(typed, p), p.PropertyType)));
+            var value = Expression.Variable(p.PropertyType, p.Name);
+            locals.Add(value);
+            body.Add(Expression.Assign(value, Expression.Property(typed, p)));
+            body.Add(Expression.Assign(Expression.Property(dst, p), CopyExpression(value, p.PropertyType)));
         }
         body.Add(Expression.Convert(dst, typeof(object)));
-        return Expression.Lambda<Func<object, object>>(Expression.Block([typed, dst], body), src).Compile();
+        return Expression.Lambda<Func<object, object>>(Expression.Block(locals, body), src).Compile();
     }
 
-    private static Expression CopyExpression(Expression value, Type type)
+    // Most properties of a model are null: test that here rather than in a call per property.
+    private static Expression CopyExpression(ParameterExpression value, Type type)
     {
         if (type.IsValueType || type == typeof(string)) return value;
         var method = CopyMethodFor(type);
-        return method is null ? value : Expression.Call(method, value);
+        if (method is null) return value;
+        Expression copy = Expression.Convert(Expression.Call(method, value), type);
+        if (IsModel(type))
+        {
+            // Exactly the declared type (nearly always): its copier is a static field, no lookup by type.
+            var direct = Expression.Invoke(Expression.Field(null, typeof(TypeCopier<>).MakeGenericType(type).GetField(nameof(TypeCopier<object>.Copy))!), value);
+            copy = Expression.Condition(
+                Expression.Equal(Expression.Call(value, typeof(object).GetMethod(nameof(GetType))!), Expression.Constant(type, typeof(Type))),
+                Expression.Convert(direct, type),
+                copy);
+        }
+        return Expression.Condition(Expression.ReferenceEqual(value, Expression.Constant(null, type)), Expression.Constant(null, type), copy);
     }
 
     private static MethodInfo? CopyMethodFor(Type type)
@@ -93,15 +109,29 @@ public static class ModelCopy
         return null; // ResourceQuantity, IntOrString, JsonElement-valued objects: immutable, shared
     }
 
-    private static T? CopyModel<T>(T? value) where T : class => value is null ? null : (T)CopierFor(value.GetType())(value);
+    // Objects are nearly always exactly their declared type: their copier is then a static field, not a lookup.
+    private static T? CopyModel<T>(T? value) where T : class =>
+        value is null ? null : value.GetType() == typeof(T) ? (T)TypeCopier<T>.Copy(value) : (T)CopierFor(value.GetType())(value);
+
+    private static class TypeCopier<T>
+    {
+        public static readonly Func<object, object> Copy = CopierFor(typeof(T));
+    }
 
     private static byte[]? CopyBytes(byte[]? value) => value is null ? null : (byte[])value.Clone();
 
     private static List<T>? CopyList<T>(IEnumerable<T>? value)
     {
         if (value is null) return null;
-        var copy = value is ICollection<T> c ? new List<T>(c.Count) : new List<T>();
         var elementCopy = ElementCopier<T>.Copy;
+        if (value is List<T> list)
+        {
+            if (ElementCopier<T>.IsIdentity) return new List<T>(list);
+            var listCopy = new List<T>(list.Count);
+            foreach (var item in list) listCopy.Add(elementCopy(item));
+            return listCopy;
+        }
+        var copy = value is ICollection<T> c ? new List<T>(c.Count) : new List<T>();
         foreach (var item in value) copy.Add(elementCopy(item));
         return copy;
     }
@@ -111,18 +141,25 @@ public static class ModelCopy
         if (value is null) return null;
         var copy = new Dictionary<TKey, TValue>(value.Count);
         var valueCopy = ElementCopier<TValue>.Copy;
+        if (value is Dictionary<TKey, TValue> dictionary)
+        {
+            foreach (var kv in dictionary) copy[kv.Key] = valueCopy(kv.Value);
+            return copy;
+        }
         foreach (var kv in value) copy[kv.Key] = valueCopy(kv.Value);
         return copy;
     }
 
     private static class ElementCopier<T>
     {
+        public static readonly bool IsIdentity = typeof(T).IsValueType || typeof(T) == typeof(string) || CopyMethodFor(typeof(T)) is null;
+
         public static readonly Func<T, T> Copy = Build();
 
         private static Func<T, T> Build()
         {
-            var method = typeof(T).IsValueType || typeof(T) == typeof(string) ? null : CopyMethodFor(typeof(T));
-            if (method is null) return static v => v;
+            if (IsIdentity) return static v => v;
+            var method = CopyMethodFor(typeof(T))!;
             var p = Expression.Parameter(typeof(T));
             return Expression.Lambda<Func<T, T>>(Expression.Convert(Expression.Call(method, p), typeof(T)), p).Compile();
         }
@@ -142,7 +179,9 @@ public static class ModelCopy
             var pb = Expression.Property(tb, p);
             Expression eq = p.PropertyType.IsValueType || p.PropertyType == typeof(string)
                 ? Expression.Equal(pa, pb)
-                : Expression.Call(typeof(ModelCopy).GetMethod(nameof(SemanticEquals))!, Expression.Convert(pa, typeof(object)), Expression.Convert(pb, typeof(object)));
+                : EqualsMethodFor(p.PropertyType) is { } typed
+                    ? Expression.OrElse(Expression.ReferenceEqual(pa, pb), Expression.Call(typed, pa, pb))
+                    : Expression.Call(typeof(ModelCopy).GetMethod(nameof(SemanticEquals))!, Expression.Convert(pa, typeof(object)), Expression.Convert(pb, typeof(object)));
             all = Expression.AndAlso(eq, all);
         }
         var body = Expression.Block([ta, tb],
@@ -150,6 +189,66 @@ public static class ModelCopy
             Expression.Assign(tb, Expression.Convert(b, t)),
             all);
         return Expression.Lambda<Func<object, object, bool>>(body, a, b).Compile();
+    }
+
+    // Typed versions of SemanticEquals for the property types models are made of, with the same results: they only
+    // skip the per-object comparer lookup, the boxing and the non-generic collection interfaces.
+    private static MethodInfo? EqualsMethodFor(Type type)
+    {
+        string name;
+        Type[] args;
+        if (IsModel(type)) (name, args) = (nameof(ModelEquals), [type]);
+        else if (type.IsGenericType && type.GetGenericTypeDefinition() is var def && (def == typeof(IList<>) || def == typeof(List<>)))
+            (name, args) = (nameof(ListsEqual), type.GetGenericArguments());
+        else if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(IDictionary<,>))
+            (name, args) = (nameof(DictionariesEqual), type.GetGenericArguments());
+        else return null;
+        return typeof(ModelCopy).GetMethod(name, BindingFlags.NonPublic | BindingFlags.Static)!.MakeGenericMethod(args);
+    }
+
+    private static bool ModelEquals<T>(T? a, T? b) where T : class
+    {
+        if (ReferenceEquals(a, b)) return true;
+        if (a is null || b is null) return IsEmptyValue(a) && IsEmptyValue(b);
+        var type = a.GetType();
+        if (type != b.GetType()) return false;
+        return type == typeof(T) ? TypeComparer<T>.Equal(a, b) : ComparerFor(type)(a, b);
+    }
+
+    private static class TypeComparer<T>
+    {
+        public static readonly Func<object, object, bool> Equal = ComparerFor(typeof(T));
+    }
+
+    private static bool ListsEqual<T>(IList<T>? a, IList<T>? b)
+    {
+        if (ReferenceEquals(a, b)) return true;
+        if (a is null || b is null) return IsEmptyValue(a) && IsEmptyValue(b);
+        if (a.GetType() != b.GetType() || a is not List<T> || b is not List<T>) return SemanticEquals(a, b);
+        if (a.Count != b.Count) return false;
+        for (var i = 0; i < a.Count; i++)
+            if (!ElementEquals(a[i], b[i])) return false;
+        return true;
+    }
+
+    private static bool DictionariesEqual<TKey, TValue>(IDictionary<TKey, TValue>? a, IDictionary<TKey, TValue>? b) where TKey : notnull
+    {
+        if (ReferenceEquals(a, b)) return true;
+        if (a is null || b is null) return IsEmptyValue(a) && IsEmptyValue(b);
+        if (a.GetType() != b.GetType() || a is not Dictionary<TKey, TValue> da || b is not Dictionary<TKey, TValue> db) return SemanticEquals(a, b);
+        if (da.Count != db.Count) return false;
+        foreach (var (key, value) in da)
+        {
+            if (!db.TryGetValue(key, out var other)) return false;
+            if (!ElementEquals(value, other)) return false;
+        }
+        return true;
+    }
+
+    private static bool ElementEquals<T>(T a, T b)
+    {
+        if (typeof(T) == typeof(string)) return string.Equals((string?)(object?)a, (string?)(object?)b);
+        return SemanticEquals(a, b);
     }
 
     private static bool LeafEquals(object a, object b)

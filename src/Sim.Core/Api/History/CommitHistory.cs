@@ -20,6 +20,8 @@ public sealed class CommitHistory : IDisposable
     private readonly Utf8JsonWriter _writer;
     private readonly SimTime _origin;
     private string? _finalHash;
+    private SimTime _lastTime;
+    private byte[]? _lastTimeText;
 
     private readonly Stream? _sink;
 
@@ -64,10 +66,12 @@ public sealed class CommitHistory : IDisposable
         _writer.Reset();
         _buffer.ResetWrittenCount();
         _writer.WriteStartObject();
-        _writer.WriteString("resourceVersion"u8, resourceVersion.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Span<byte> digits = stackalloc byte[20];
+        resourceVersion.TryFormat(digits, out var length, default, System.Globalization.CultureInfo.InvariantCulture);
+        _writer.WriteString("resourceVersion"u8, digits[..length]);
         _writer.WritePropertyName("time"u8);
-        _writer.WriteRawValue((time - _origin).ToSecondsString(), skipInputValidation: true);
-        _writer.WriteString("type"u8, TypeName(type));
+        _writer.WriteRawValue(SecondsText(time), skipInputValidation: true);
+        _writer.WriteString("type"u8, TypeNameUtf8(type));
         _writer.WritePropertyName("object"u8);
         KubeJson.Write(_writer, obj);
         _writer.WriteEndObject();
@@ -86,7 +90,7 @@ public sealed class CommitHistory : IDisposable
         _buffer.ResetWrittenCount();
         _writer.WriteStartObject();
         _writer.WritePropertyName("time"u8);
-        _writer.WriteRawValue((time - _origin).ToSecondsString(), skipInputValidation: true);
+        _writer.WriteRawValue(SecondsText(time), skipInputValidation: true);
         _writer.WriteString("type"u8, "SIM"u8);
         _writer.WriteString("action"u8, action);
         foreach (var kv in details.OrderBy(kv => kv.Key, StringComparer.Ordinal))
@@ -137,6 +141,26 @@ public sealed class CommitHistory : IDisposable
             throw new InvalidOperationException("The history was not retained; run with HistoryRetention.Full to write it.");
         foreach (var e in _entries) stream.Write(e.Line.Span);
     }
+
+    // Many commits share an instant (everything a loop step writes): format its time once.
+    private ReadOnlySpan<byte> SecondsText(SimTime time)
+    {
+        if (_lastTimeText is null || time != _lastTime)
+        {
+            _lastTime = time;
+            _lastTimeText = Encoding.UTF8.GetBytes((time - _origin).ToSecondsString());
+        }
+        return _lastTimeText;
+    }
+
+    private static ReadOnlySpan<byte> TypeNameUtf8(WatchEventType type) => type switch
+    {
+        WatchEventType.Added => "ADDED"u8,
+        WatchEventType.Modified => "MODIFIED"u8,
+        WatchEventType.Deleted => "DELETED"u8,
+        WatchEventType.Bookmark => "BOOKMARK"u8,
+        _ => "ERROR"u8,
+    };
 
     /// <summary>Kubernetes' watch event names.</summary>
     public static string TypeName(WatchEventType type) => type switch

@@ -12,9 +12,9 @@ namespace Sim.Core.Api.Watch;
 internal sealed class WatchHub
 {
     private readonly EventLoop _loop;
-    private readonly Dictionary<ResourceKind, List<WatchSubscription>> _byKind = [];
+    private readonly Dictionary<ResourceKind, Watchers> _byKind = [];
     private readonly Queue<Change> _pending = new();
-    private readonly LinkedList<Change> _recent = new();
+    private readonly RecentChanges _recent;
     private readonly int _recentCapacity;
     private bool _dispatchScheduled;
     private long _nextId;
@@ -23,15 +23,16 @@ internal sealed class WatchHub
     {
         _loop = loop;
         _recentCapacity = recentCapacity;
+        _recent = new RecentChanges(recentCapacity);
     }
 
     /// <summary>The resourceVersion of the last change handed to watchers.</summary>
     public long DispatchedRevision { get; private set; }
 
     /// <summary>The oldest resourceVersion a watch may still start after.</summary>
-    public long OldestResumableRevision => _recent.First is { } first ? first.Value.ResourceVersion - 1 : DispatchedRevision;
+    public long OldestResumableRevision => _recent.Count > 0 ? _recent.Oldest.ResourceVersion - 1 : DispatchedRevision;
 
-    public int WatcherCount => _byKind.Values.Sum(l => l.Count);
+    public int WatcherCount => _byKind.Values.Sum(w => w.List.Count);
 
     public void Publish(in Change change)
     {
@@ -53,8 +54,8 @@ internal sealed class WatchHub
         long startAfter, IReadOnlyList<KubeObject>? initial, long currentRevision, Action<WatchEvent> handler)
     {
         var sub = new WatchSubscription(_nextId++, kind, ns, labels, fields, fieldValue, handler, this);
-        if (!_byKind.TryGetValue(kind, out var list)) _byKind[kind] = list = [];
-        list.Add(sub);
+        if (!_byKind.TryGetValue(kind, out var watchers)) _byKind[kind] = watchers = new Watchers();
+        watchers.Add(sub);
 
         // Changes already handed to others (after startAfter) are replayed to this watcher first; changes still
         // pending reach it through the normal dispatch. Until the replay runs, dispatch holds this watcher back.
@@ -82,8 +83,9 @@ internal sealed class WatchHub
         }
         else
         {
-            foreach (var change in _recent)
+            for (var i = 0; i < _recent.Count; i++)
             {
+                var change = _recent[i];
                 if (change.ResourceVersion <= startAfter || change.ResourceVersion > DispatchedRevision) continue;
                 if (change.Kind != sub.Kind) continue;
                 if (sub.Closed) return;
@@ -94,8 +96,9 @@ internal sealed class WatchHub
         if (initial is not null && sub.Cursor < DispatchedRevision)
         {
             // Changes dispatched between subscribing and this replay.
-            foreach (var change in _recent)
+            for (var i = 0; i < _recent.Count; i++)
             {
+                var change = _recent[i];
                 if (change.ResourceVersion <= sub.Cursor || change.ResourceVersion > DispatchedRevision || change.Kind != sub.Kind) continue;
                 if (sub.Closed) return;
                 sub.Offer(change);
@@ -111,16 +114,10 @@ internal sealed class WatchHub
         while (_pending.TryDequeue(out var change))
         {
             DispatchedRevision = change.ResourceVersion;
-            if (_recentCapacity > 0)
-            {
-                _recent.AddLast(change);
-                if (_recent.Count > _recentCapacity) _recent.RemoveFirst();
-            }
-            if (!_byKind.TryGetValue(change.Kind, out var subs) || subs.Count == 0) continue;
+            _recent.Add(change);
+            if (!_byKind.TryGetValue(change.Kind, out var watchers) || watchers.List.Count == 0) continue;
             // Handlers may subscribe or unsubscribe; iterate over a stable snapshot of who was interested.
-            var count = subs.Count;
-            var snapshot = count <= 16 ? subs.ToArray() : [.. subs];
-            foreach (var sub in snapshot)
+            foreach (var sub in watchers.Snapshot())
             {
                 if (sub.Closed || sub.CatchingUp || sub.Cursor >= change.ResourceVersion) continue;
                 sub.Cursor = change.ResourceVersion;
@@ -131,7 +128,29 @@ internal sealed class WatchHub
 
     internal void Remove(WatchSubscription sub)
     {
-        if (_byKind.TryGetValue(sub.Kind, out var list)) list.Remove(sub);
+        if (_byKind.TryGetValue(sub.Kind, out var watchers)) watchers.Remove(sub);
+    }
+
+    /// <summary>The watchers of one kind in subscription order, with a snapshot reused until the next (un)subscribe.</summary>
+    private sealed class Watchers
+    {
+        private WatchSubscription[]? _snapshot;
+
+        public List<WatchSubscription> List { get; } = [];
+
+        public void Add(WatchSubscription sub)
+        {
+            List.Add(sub);
+            _snapshot = null;
+        }
+
+        public void Remove(WatchSubscription sub)
+        {
+            if (List.Remove(sub)) _snapshot = null;
+        }
+
+        /// <summary>An array nobody changes: a (un)subscribe during dispatch makes a new one and leaves this one as it was.</summary>
+        public WatchSubscription[] Snapshot() => _snapshot ??= [.. List];
     }
 }
 

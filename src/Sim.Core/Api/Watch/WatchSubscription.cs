@@ -43,7 +43,10 @@ public sealed class WatchSubscription : IDisposable
     internal bool Selects(KubeObject obj) =>
         (_namespace is null || obj.Metadata.NamespaceProperty == _namespace)
         && _labels.Matches(obj.Metadata.Labels)
-        && (_fields.IsEverything || _fields.Matches(f => _fieldValue(obj, f)));
+        && (_fields.IsEverything || FieldsMatch(obj));
+
+    // Apart from Selects: a lambda capturing obj there would allocate its closure on every call, fields or not.
+    private bool FieldsMatch(KubeObject obj) => _fields.Matches(f => _fieldValue(obj, f));
 
     /// <summary>
     /// Delivers a change as this watcher sees it: an object entering its selection arrives as ADDED, one leaving it

@@ -1,0 +1,1 @@
+global using KubeObject = k8s.IKubernetesObject<k8s.Models.V1ObjectMeta>;
