@@ -5,5 +5,13 @@ namespace Sim.Benchmarks;
 /// <summary>Runs the benchmarks chosen on the command line (e.g. <c>--filter '*'</c>).</summary>
 public static class Program
 {
-    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    public static void Main(string[] args)
+    {
+        if (args.Length > 0 && args[0] == "scale")
+        {
+            ScaleRun.Run(args);
+            return;
+        }
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    }
 }

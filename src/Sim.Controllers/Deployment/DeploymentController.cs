@@ -83,7 +83,7 @@ public sealed partial class DeploymentController : Reconciler
     private void EnqueueMatching(V1ReplicaSet rs)
     {
         foreach (var d in _deployments.ByIndex(InformerFactory.ByNamespace, rs.Metadata.NamespaceProperty ?? "").OrderBy(x => x.Metadata.Name, StringComparer.Ordinal))
-            if (LabelSelector.TryFromV1(d.Spec.Selector, out var sel, out _) && !sel.IsEverything && sel.Matches(rs.Metadata.Labels))
+            if (LabelSelector.TryFromV1Cached(d.Spec.Selector, out var sel, out _) && !sel.IsEverything && sel.Matches(rs.Metadata.Labels))
                 Enqueue(d);
     }
 
@@ -92,8 +92,12 @@ public sealed partial class DeploymentController : Reconciler
     {
         var cached = _deployments.Get(key.Namespace, key.Name);
         if (cached is null) return ReconcileResult.Done;
-        var d = ModelCopy.Clone(cached);
-        d.Status ??= new V1DeploymentStatus();
+        // A working copy whose status and annotations this pass may replace; spec and template are the informer's
+        // (never changed here), so comparisons against them can be remembered between passes.
+        var d = ModelCopy.ShallowCopy(cached);
+        d.Metadata = ModelCopy.ShallowCopy(cached.Metadata);
+        d.Metadata.Annotations = cached.Metadata.Annotations is null ? null : new Dictionary<string, string>(cached.Metadata.Annotations);
+        d.Status = cached.Status is null ? new V1DeploymentStatus() : ModelCopy.ShallowCopy(cached.Status);
         var selectorEmpty = d.Spec.Selector is null
             || (d.Spec.Selector.MatchLabels is null or { Count: 0 } && d.Spec.Selector.MatchExpressions is null or { Count: 0 });
         if (selectorEmpty)
@@ -106,7 +110,7 @@ public sealed partial class DeploymentController : Reconciler
             }
             return ReconcileResult.Done;
         }
-        var rsList = ClaimReplicaSets(d);
+        var rsList = ClaimReplicaSets(d, LabelSelector.FromV1Cached(cached.Spec.Selector));
         if (d.Metadata.DeletionTimestamp is not null) return SyncStatusOnly(d, rsList);
         if (CheckPausedConditions(d) is { } failed) return failed;
         if (d.Spec.Paused == true) return SyncScale(d, rsList);
@@ -115,9 +119,8 @@ public sealed partial class DeploymentController : Reconciler
     }
 
     /// <summary>ReplicaSets this Deployment controls, adopting matching orphans and releasing ones that stopped matching.</summary>
-    private List<V1ReplicaSet> ClaimReplicaSets(V1Deployment d)
+    private List<V1ReplicaSet> ClaimReplicaSets(V1Deployment d, LabelSelector selector)
     {
-        var selector = LabelSelector.FromV1(d.Spec.Selector);
         var uid = d.Metadata.Uid;
         var result = new List<V1ReplicaSet>();
         foreach (var rs in _replicaSets.ByIndex(InformerFactory.ByOwnerUid, uid).OrderBy(r => r.Metadata.Name, StringComparer.Ordinal).ToList())

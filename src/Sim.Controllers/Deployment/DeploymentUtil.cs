@@ -28,15 +28,47 @@ internal static class DeploymentUtil
 
     public static int Replicas(V1Deployment d) => d.Spec.Replicas ?? 1;
 
+    // Objects from informers never change, so an answer for a pair of template instances holds for good.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<V1PodTemplateSpec, System.Runtime.CompilerServices.ConditionalWeakTable<V1PodTemplateSpec, object>> EqualityCache = new();
+
     /// <summary>Templates equal once the pod-template-hash label is ignored.</summary>
     public static bool EqualIgnoreHash(V1PodTemplateSpec? a, V1PodTemplateSpec? b)
     {
         if (a is null || b is null) return a is null && b is null;
-        var ca = ModelCopy.Clone(a);
-        var cb = ModelCopy.Clone(b);
-        ca.Metadata?.Labels?.Remove(PodTemplateHash.Label);
-        cb.Metadata?.Labels?.Remove(PodTemplateHash.Label);
-        return ModelCopy.SemanticEquals(ca, cb);
+        var row = EqualityCache.GetOrCreateValue(a);
+        if (row.TryGetValue(b, out var known)) return (bool)known;
+        var equal = ComputeEqualIgnoreHash(a, b);
+        row.AddOrUpdate(b, equal);
+        return equal;
+    }
+
+    private static bool ComputeEqualIgnoreHash(V1PodTemplateSpec a, V1PodTemplateSpec b)
+    {
+        if (!ModelCopy.SemanticEquals(a.Spec, b.Spec)) return false;
+        var ma = a.Metadata;
+        var mb = b.Metadata;
+        if (!LabelsEqualIgnoringHash(ma?.Labels, mb?.Labels)) return false;
+        if (ma is null || mb is null) return ModelCopy.SemanticEquals(ma, mb) || ma?.Labels is not null || mb?.Labels is not null;
+        // Compare the rest of the metadata without copying: swap the labels out on shallow copies.
+        var sa = ModelCopy.ShallowCopy(ma);
+        var sb = ModelCopy.ShallowCopy(mb);
+        sa.Labels = null;
+        sb.Labels = null;
+        return ModelCopy.SemanticEquals(sa, sb);
+    }
+
+    private static bool LabelsEqualIgnoringHash(IDictionary<string, string>? a, IDictionary<string, string>? b)
+    {
+        var countA = (a?.Count ?? 0) - (a?.ContainsKey(PodTemplateHash.Label) == true ? 1 : 0);
+        var countB = (b?.Count ?? 0) - (b?.ContainsKey(PodTemplateHash.Label) == true ? 1 : 0);
+        if (countA != countB) return false;
+        if (countA == 0) return true;
+        foreach (var (k, v) in a!)
+        {
+            if (k == PodTemplateHash.Label) continue;
+            if (!b!.TryGetValue(k, out var other) || other != v) return false;
+        }
+        return true;
     }
 
     /// <summary>The new ReplicaSet: the oldest whose template matches the Deployment's.</summary>

@@ -102,7 +102,7 @@ public sealed class ReplicaSetController : Reconciler
         foreach (var rs in _replicaSets.ByIndex(InformerFactory.ByNamespace, pod.Metadata.NamespaceProperty ?? "")
                      .OrderBy(r => r.Metadata.Name, StringComparer.Ordinal))
         {
-            if (LabelSelector.TryFromV1(rs.Spec.Selector, out var sel, out _) && !sel.IsEverything && sel.Matches(pod.Metadata.Labels))
+            if (LabelSelector.TryFromV1Cached(rs.Spec.Selector, out var sel, out _) && !sel.IsEverything && sel.Matches(pod.Metadata.Labels))
                 Enqueue(rs);
         }
     }
@@ -116,7 +116,7 @@ public sealed class ReplicaSetController : Reconciler
             _expectations.Delete(key);
             return ReconcileResult.Done;
         }
-        if (!LabelSelector.TryFromV1(rs.Spec.Selector, out var selector, out _)) return ReconcileResult.Done;
+        if (!LabelSelector.TryFromV1Cached(rs.Spec.Selector, out var selector, out _)) return ReconcileResult.Done;
         var now = Context.Now;
         var owned = ClaimPods(rs, selector);
         var active = owned.Where(Pods.IsActive).ToList();
@@ -146,7 +146,6 @@ public sealed class ReplicaSetController : Reconciler
                 if (Adopt(pod, rs) is { } adopted) result.Add(adopted);
             }
         }
-        result.Sort(static (a, b) => string.CompareOrdinal(a.Metadata.Name, b.Metadata.Name));
         return result;
     }
 
@@ -216,6 +215,14 @@ public sealed class ReplicaSetController : Reconciler
         return null;
     }
 
+    private static bool HasAll(IDictionary<string, string>? labels, IDictionary<string, string>? required)
+    {
+        if (required is null) return true;
+        foreach (var (k, v) in required)
+            if (labels is null || !labels.TryGetValue(k, out var actual) || actual != v) return false;
+        return true;
+    }
+
     /// <summary>Pods of every ReplicaSet controlled by the same owner (a Deployment's revisions), for the node rank.</summary>
     private IEnumerable<V1Pod> RelatedPods(V1ReplicaSet rs)
     {
@@ -229,13 +236,21 @@ public sealed class ReplicaSetController : Reconciler
     private ReconcileResult UpdateStatus(V1ReplicaSet rs, List<V1Pod> active, string? failure, SimTime now)
     {
         var minReady = rs.Spec.MinReadySeconds ?? 0;
-        var templateLabels = rs.Spec.Template?.Metadata?.Labels ?? new Dictionary<string, string>();
+        var templateLabels = rs.Spec.Template?.Metadata?.Labels;
+        int fullyLabeled = 0, ready = 0, available = 0;
+        foreach (var p in active)
+        {
+            if (HasAll(p.Metadata.Labels, templateLabels)) fullyLabeled++;
+            if (!Pods.IsReady(p)) continue;
+            ready++;
+            if (Pods.IsAvailable(p, minReady, now)) available++;
+        }
         var status = new V1ReplicaSetStatus
         {
             Replicas = active.Count,
-            FullyLabeledReplicas = active.Count(p => templateLabels.All(kv => p.Metadata.Labels?.TryGetValue(kv.Key, out var v) == true && v == kv.Value)),
-            ReadyReplicas = active.Count(Pods.IsReady),
-            AvailableReplicas = active.Count(p => Pods.IsAvailable(p, minReady, now)),
+            FullyLabeledReplicas = fullyLabeled,
+            ReadyReplicas = ready,
+            AvailableReplicas = available,
             ObservedGeneration = rs.Metadata.Generation,
             Conditions = rs.Status?.Conditions?.Where(c => c.Type != "ReplicaFailure").ToList(),
         };
@@ -259,13 +274,13 @@ public sealed class ReplicaSetController : Reconciler
         status.FullyLabeledReplicas = status.FullyLabeledReplicas == 0 ? null : status.FullyLabeledReplicas;
         if (!ModelCopy.SemanticEquals(status, rs.Status))
         {
-            var current = Context.Client.Find<V1ReplicaSet>(rs.Metadata.NamespaceProperty, rs.Metadata.Name);
-            if (current is not null && current.Metadata.Uid == rs.Metadata.Uid)
+            Context.Client.UpdateStatus(new V1ReplicaSet
             {
-                var copy = ModelCopy.Clone(current);
-                copy.Status = status;
-                Context.Client.UpdateStatus(copy);
-            }
+                ApiVersion = rs.ApiVersion,
+                Kind = rs.Kind,
+                Metadata = new V1ObjectMeta { Name = rs.Metadata.Name, NamespaceProperty = rs.Metadata.NamespaceProperty, Uid = rs.Metadata.Uid },
+                Status = status,
+            });
         }
         if (failure is not null) return ReconcileResult.Retry(failure);
         // Ready pods that are not yet available become so minReadySeconds after they turned ready.

@@ -20,7 +20,7 @@ public sealed class Informer<T> : IInformer where T : class, KubeObject
 {
     private readonly ApiClient _client;
     private readonly Dictionary<(string Namespace, string Name), T> _cache = [];
-    private readonly Dictionary<string, (Func<T, IEnumerable<string>> Keys, Dictionary<string, Dictionary<(string, string), T>> Buckets)> _indexes = [];
+    private readonly Dictionary<string, (Func<T, string[]> Keys, Dictionary<string, Dictionary<(string, string), T>> Buckets)> _indexes = [];
     private WatchSubscription? _watch;
 
     /// <summary>An informer of <typeparamref name="T"/> through <paramref name="client"/>.</summary>
@@ -39,7 +39,7 @@ public sealed class Informer<T> : IInformer where T : class, KubeObject
     public bool HasSynced { get; private set; }
 
     /// <summary>Adds a secondary index (call before <see cref="Start"/>).</summary>
-    public void AddIndex(string name, Func<T, IEnumerable<string>> keys) => _indexes[name] = (keys, []);
+    public void AddIndex(string name, Func<T, string[]> keys) => _indexes[name] = (keys, []);
 
     /// <inheritdoc />
     public void Start()
@@ -64,9 +64,11 @@ public sealed class Informer<T> : IInformer where T : class, KubeObject
     /// <summary>How many objects are cached.</summary>
     public int Count => _cache.Count;
 
-    /// <summary>The cached objects whose index <paramref name="index"/> yields <paramref name="key"/>.</summary>
-    public IReadOnlyCollection<T> ByIndex(string index, string key) =>
-        _indexes[index].Buckets.TryGetValue(key, out var bucket) ? bucket.Values : [];
+    private static readonly Dictionary<(string, string), T> EmptyBucket = [];
+
+    /// <summary>The cached objects whose index <paramref name="index"/> yields <paramref name="key"/> (do not keep the collection).</summary>
+    public Dictionary<(string, string), T>.ValueCollection ByIndex(string index, string key) =>
+        _indexes[index].Buckets.TryGetValue(key, out var bucket) ? bucket.Values : EmptyBucket.Values;
 
     private void OnEvent(WatchEvent e)
     {

@@ -29,13 +29,23 @@ public sealed class InformerFactory(ApiClient client)
         if (_informers.TryGetValue(typeof(T), out var existing)) return (Informer<T>)existing;
         var informer = new Informer<T>(client);
         informer.AddIndex(ByNamespace, o => [o.Metadata.NamespaceProperty ?? ""]);
-        informer.AddIndex(ByOwnerUid, o => o.Metadata.OwnerReferences?.Select(r => r.Uid) ?? []);
-        informer.AddIndex(OrphansByNamespace, o => o.Metadata.OwnerReferences?.Any(r => r.Controller == true) == true ? [] : [o.Metadata.NamespaceProperty ?? ""]);
+        informer.AddIndex(ByOwnerUid, OwnerUids);
+        informer.AddIndex(OrphansByNamespace, o => OwnerReferences.ControllerOf(o) is null ? [o.Metadata.NamespaceProperty ?? ""] : []);
         if (typeof(T) == typeof(k8s.Models.V1Pod))
             informer.AddIndex(ByNode, o => ((k8s.Models.V1Pod)(object)o).Spec?.NodeName is { Length: > 0 } n ? [n] : []);
         _informers[typeof(T)] = informer;
         _order.Add(informer);
         return informer;
+    }
+
+    private static string[] OwnerUids<T>(T o) where T : KubeObject
+    {
+        var refs = o.Metadata.OwnerReferences;
+        if (refs is null || refs.Count == 0) return [];
+        if (refs.Count == 1) return [refs[0].Uid];
+        var uids = new string[refs.Count];
+        for (var i = 0; i < uids.Length; i++) uids[i] = refs[i].Uid;
+        return uids;
     }
 
     /// <summary>Starts every informer, in the order they were first asked for.</summary>

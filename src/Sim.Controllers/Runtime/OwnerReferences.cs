@@ -6,8 +6,14 @@ namespace Sim.Controllers.Runtime;
 public static class OwnerReferences
 {
     /// <summary>The reference with controller: true, or null.</summary>
-    public static V1OwnerReference? ControllerOf(KubeObject obj) =>
-        obj.Metadata.OwnerReferences?.FirstOrDefault(r => r.Controller == true);
+    public static V1OwnerReference? ControllerOf(KubeObject obj)
+    {
+        var refs = obj.Metadata.OwnerReferences;
+        if (refs is null) return null;
+        for (var i = 0; i < refs.Count; i++)
+            if (refs[i].Controller == true) return refs[i];
+        return null;
+    }
 
     /// <summary>A controller reference to <paramref name="owner"/> (controller and blockOwnerDeletion true).</summary>
     public static V1OwnerReference NewControllerRef(KubeObject owner) => new()

@@ -18,9 +18,9 @@ public static class Pods
     /// <summary>Ready for at least <paramref name="minReadySeconds"/> (Kubernetes' IsPodAvailable).</summary>
     public static bool IsAvailable(V1Pod pod, int minReadySeconds, SimTime now)
     {
+        if (minReadySeconds == 0) return IsReady(pod);
         var ready = pod.Status?.Conditions?.FirstOrDefault(c => c.Type == "Ready");
         if (ready?.Status != "True") return false;
-        if (minReadySeconds == 0) return true;
         var since = ready.LastTransitionTime is { } t ? SimTime.FromDateTime(t) : now;
         return since + SimDuration.FromSeconds(minReadySeconds) <= now;
     }

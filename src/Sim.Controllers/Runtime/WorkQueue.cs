@@ -5,8 +5,8 @@ namespace Sim.Controllers.Runtime;
 
 /// <summary>
 /// client-go's rate-limited work queue on the event loop: a key queued twice before it is processed is processed
-/// once; each key is processed in its own loop step; failures retry with per-key exponential backoff (5 ms doubling to
-/// 1000 s) until forgotten.
+/// once; each key is processed in its own loop step, after the instant's other work (so a burst of changes is seen
+/// as one); failures retry with per-key exponential backoff (5 ms doubling to 1000 s) until forgotten.
 /// </summary>
 public sealed class WorkQueue<TKey> where TKey : notnull
 {
@@ -32,7 +32,7 @@ public sealed class WorkQueue<TKey> where TKey : notnull
     public void Add(TKey key)
     {
         if (!_dirty.Add(key)) return;
-        _loop.Post(() =>
+        _loop.PostDeferred(() =>
         {
             if (!_dirty.Remove(key)) return;
             _process(key);

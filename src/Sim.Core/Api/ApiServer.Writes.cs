@@ -112,7 +112,9 @@ public sealed partial class ApiServer
             // The status subresource changes status only: everything else comes from the stored object.
             var status = ModelShape.GetStatus(obj);
             var annotations = meta.Annotations;
-            var copy = ModelCopy.Clone(existing);
+            // Everything but status and metadata is shared with the stored version: stored objects never change.
+            var copy = ModelCopy.ShallowCopy(existing);
+            copy.Metadata = ModelCopy.ShallowCopy(existing.Metadata);
             ModelShape.SetStatus(copy, status);
             if (strategy.StatusUpdateCarriesAnnotations) copy.Metadata.Annotations = annotations;
             obj = copy;
@@ -225,7 +227,10 @@ public sealed partial class ApiServer
         if (strategy.CheckDelete(existing) is { } refused) return refused;
         if (options.DryRun) return ApiResult<KubeObject>.Ok(existing);
 
-        var next = ModelCopy.Clone(existing);
+        // The deleted (or marked) version shares everything with the stored one but its metadata, whose finalizers
+        // list is replaced, never edited.
+        var next = ModelCopy.ShallowCopy(existing);
+        next.Metadata = ModelCopy.ShallowCopy(existing.Metadata);
         var meta = next.Metadata;
         var changed = false;
         var propagation = options.PropagationPolicy ?? strategy.DefaultPropagation;
@@ -280,8 +285,9 @@ public sealed partial class ApiServer
     {
         var has = meta.Finalizers?.Contains(finalizer) == true;
         if (has == present) return false;
-        if (present) (meta.Finalizers ??= []).Add(finalizer);
-        else meta.Finalizers!.Remove(finalizer);
+        meta.Finalizers = present
+            ? [.. meta.Finalizers ?? [], finalizer]
+            : meta.Finalizers!.Where(f => f != finalizer).ToList();
         return true;
     }
 
@@ -299,9 +305,11 @@ public sealed partial class ApiServer
             return ApiError.ConflictBecause(ResourceKinds.Pod, podName, $"pod {podName} is being deleted, cannot be assigned to a host", "pods/binding");
         if (!string.IsNullOrEmpty(existing.Spec.NodeName))
             return ApiError.ConflictBecause(ResourceKinds.Pod, podName, $"pod {podName} is already assigned to node \"{existing.Spec.NodeName}\"", "pods/binding");
-        var pod = ModelCopy.Clone(existing);
+        var pod = ModelCopy.ShallowCopy(existing);
+        pod.Metadata = ModelCopy.ShallowCopy(existing.Metadata);
+        pod.Spec = ModelCopy.ShallowCopy(existing.Spec);
         pod.Spec.NodeName = nodeName;
-        pod.Status ??= new V1PodStatus();
+        pod.Status = existing.Status is null ? new V1PodStatus() : ModelCopy.Clone(existing.Status);
         Conditions.SetPodCondition(pod.Status, "PodScheduled", "True", null, null, Loop.Now);
         return (V1Pod)Commit(ResourceKinds.Pod, WatchEventType.Modified, pod, existing);
     }

@@ -33,8 +33,14 @@ public static class Conditions
     }
 
     /// <summary>The status of a pod condition ("True", "False", "Unknown") or null when absent.</summary>
-    public static string? PodCondition(V1Pod pod, string type) =>
-        pod.Status?.Conditions?.FirstOrDefault(c => c.Type == type)?.Status;
+    public static string? PodCondition(V1Pod pod, string type)
+    {
+        var conditions = pod.Status?.Conditions;
+        if (conditions is null) return null;
+        for (var i = 0; i < conditions.Count; i++)
+            if (conditions[i].Type == type) return conditions[i].Status;
+        return null;
+    }
 
     /// <summary>True when the pod's Ready condition is True.</summary>
     public static bool IsPodReady(V1Pod pod) => PodCondition(pod, "Ready") == "True";

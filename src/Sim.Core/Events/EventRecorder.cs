@@ -71,9 +71,12 @@ public sealed class EventRecorder
         var nanos = now.UnixNanoseconds;
         for (var attempt = 0; attempt < 1000; attempt++, nanos++)
         {
+            var name = $"{reference.Name}.{nanos.ToString("x", CultureInfo.InvariantCulture)}";
+            // Events for one object at one instant share a timestamp: take the next free nanosecond.
+            if (_client.Find<Corev1Event>(ns, name) is not null) continue;
             var ev = new Corev1Event
             {
-                Metadata = new V1ObjectMeta { Name = $"{reference.Name}.{nanos.ToString("x", CultureInfo.InvariantCulture)}", NamespaceProperty = ns },
+                Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns },
                 InvolvedObject = reference,
                 Reason = reason,
                 Message = message,

@@ -8,7 +8,9 @@ namespace Sim.Core.Kernel;
 /// </summary>
 /// <remarks>
 /// Not thread-safe by design: every piece of simulated code runs on the thread that calls the Run methods.
-/// Items due at the same instant run in the order they were scheduled.
+/// Items due at the same instant run in the order they were scheduled, except that deferred items (controllers'
+/// work queues) run after every ordinary item of that instant: a burst of changes reaches a controller as one batch,
+/// as informer and work-queue latency does in a real control plane.
 /// </remarks>
 public sealed class EventLoop : ISimClock
 {
@@ -44,8 +46,18 @@ public sealed class EventLoop : ISimClock
     public void Schedule(SimTime due, Action work)
     {
         if (due < Now) due = Now;
-        _agenda.Enqueue(work, new AgendaOrder(due.Ticks, _nextSequence++));
+        _agenda.Enqueue(work, new AgendaOrder(due.Ticks, 0, _nextSequence++));
     }
+
+    /// <summary>Runs <paramref name="work"/> at <paramref name="due"/>, after every ordinary item due at that instant.</summary>
+    public void ScheduleDeferred(SimTime due, Action work)
+    {
+        if (due < Now) due = Now;
+        _agenda.Enqueue(work, new AgendaOrder(due.Ticks, 1, _nextSequence++));
+    }
+
+    /// <summary>Runs <paramref name="work"/> at the current instant once everything ordinary due now has run.</summary>
+    public void PostDeferred(Action work) => ScheduleDeferred(Now, work);
 
     /// <summary>Runs <paramref name="work"/> after <paramref name="delay"/> of virtual time.</summary>
     public void ScheduleAfter(SimDuration delay, Action work) => Schedule(Now + delay, work);
@@ -95,11 +107,13 @@ public sealed class EventLoop : ISimClock
         return condition() ? RunOutcome.ConditionMet : RunOutcome.TimeReached;
     }
 
-    private readonly record struct AgendaOrder(long Ticks, long Sequence) : IComparable<AgendaOrder>
+    private readonly record struct AgendaOrder(long Ticks, int Phase, long Sequence) : IComparable<AgendaOrder>
     {
         public int CompareTo(AgendaOrder other)
         {
             var c = Ticks.CompareTo(other.Ticks);
+            if (c != 0) return c;
+            c = Phase.CompareTo(other.Phase);
             return c != 0 ? c : Sequence.CompareTo(other.Sequence);
         }
     }

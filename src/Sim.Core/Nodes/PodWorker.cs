@@ -450,10 +450,17 @@ internal sealed class PodWorker
     {
         var current = _kubelet.Client.Find<V1Pod>(Pod.Metadata.NamespaceProperty, Pod.Metadata.Name);
         if (current is null || current.Metadata.Uid != Uid) return;
-        var updated = ModelCopy.Clone(current);
-        updated.Status ??= new V1PodStatus();
-        fill(updated.Status);
-        var result = _kubelet.Client.UpdateStatus(updated);
+        // Like the kubelet's status patch, only the status is sent (with the uid as a precondition).
+        var status = current.Status is null ? new V1PodStatus() : ModelCopy.Clone(current.Status);
+        fill(status);
+        var patch = new V1Pod
+        {
+            ApiVersion = "v1",
+            Kind = "Pod",
+            Metadata = new V1ObjectMeta { Name = current.Metadata.Name, NamespaceProperty = current.Metadata.NamespaceProperty, Uid = Uid },
+            Status = status,
+        };
+        var result = _kubelet.Client.UpdateStatus(patch);
         if (result.IsSuccess) Pod = result.Value!;
     }
 

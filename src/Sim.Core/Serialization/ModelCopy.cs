@@ -23,6 +23,26 @@ public static class ModelCopy
     /// <summary>A deep copy of <paramref name="value"/>.</summary>
     public static T Clone<T>(T value) where T : class => (T)CopierFor(value.GetType())(value);
 
+    private static readonly ConcurrentDictionary<Type, Func<object, object>> ShallowCopiers = new();
+
+    /// <summary>
+    /// A new top-level object sharing every field value with <paramref name="value"/>. Safe for objects from the API
+    /// server, whose parts are never changed in place; replace (never edit) the parts that differ.
+    /// </summary>
+    public static T ShallowCopy<T>(T value) where T : class => (T)ShallowCopiers.GetOrAdd(value.GetType(), BuildShallowCopier)(value);
+
+    private static Func<object, object> BuildShallowCopier(Type t)
+    {
+        if (!IsModel(t)) return v => v;
+        var src = Expression.Parameter(typeof(object), "src");
+        var typed = Expression.Variable(t, "s");
+        var dst = Expression.Variable(t, "d");
+        var body = new List<Expression> { Expression.Assign(typed, Expression.Convert(src, t)), Expression.Assign(dst, Expression.New(t)) };
+        foreach (var p in DataProperties(t)) body.Add(Expression.Assign(Expression.Property(dst, p), Expression.Property(typed, p)));
+        body.Add(Expression.Convert(dst, typeof(object)));
+        return Expression.Lambda<Func<object, object>>(Expression.Block([typed, dst], body), src).Compile();
+    }
+
     /// <summary>True when the two objects are semantically equal (nulls and empty collections alike).</summary>
     public static bool SemanticEquals(object? a, object? b)
     {

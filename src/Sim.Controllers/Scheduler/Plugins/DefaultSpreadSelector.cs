@@ -46,7 +46,7 @@ internal sealed class DefaultSpreadSelector(Informer<V1Service> services, Inform
     {
         var key = (kind, owner.Metadata.NamespaceProperty ?? "", owner.Metadata.Name);
         if (_parsed.TryGetValue(key, out var cached) && cached.ResourceVersion == owner.Metadata.ResourceVersion) return cached.Requirements;
-        var requirements = LabelSelector.TryFromV1(selector, out var parsed, out _) ? parsed.Requirements.ToArray() : [];
+        var requirements = LabelSelector.TryFromV1Cached(selector, out var parsed, out _) ? parsed.Requirements.ToArray() : [];
         if (_parsed.Count >= 4096) _parsed.Clear();
         _parsed[key] = (owner.Metadata.ResourceVersion, requirements);
         return requirements;

@@ -229,7 +229,7 @@ internal sealed class PodTopologySpread(SchedulerCache cache, DefaultSpreadSelec
     /// <summary>A constraint's labelSelector plus, for each matchLabelKeys key the pod has, that key's value.</summary>
     private static PodSelector? OwnSelector(V1TopologySpreadConstraint c, IDictionary<string, string>? podLabels)
     {
-        if (c.LabelSelector is null || !LabelSelector.TryFromV1(c.LabelSelector, out var selector, out _)) return null;
+        if (c.LabelSelector is null || !LabelSelector.TryFromV1Cached(c.LabelSelector, out var selector, out _)) return null;
         var requirements = new List<LabelRequirement>(selector.Requirements);
         foreach (var key in c.MatchLabelKeys ?? [])
             if (podLabels is not null && podLabels.TryGetValue(key, out var value)) requirements.Add(new LabelRequirement(key, SelectorOperator.In, [value]));

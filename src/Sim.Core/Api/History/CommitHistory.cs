@@ -15,6 +15,10 @@ namespace Sim.Core.Api.History;
 public sealed class CommitHistory : IDisposable
 {
     private readonly IncrementalHash? _hash;
+
+    // Lines are hashed in blocks: one call per line into OpenSSL costs more than hashing the line.
+    private readonly byte[] _pendingHash = new byte[64 * 1024];
+    private int _pendingHashLength;
     private readonly List<HistoryEntry> _entries = [];
     private readonly ArrayBufferWriter<byte> _buffer = new(4096);
     private readonly Utf8JsonWriter _writer;
@@ -104,7 +108,13 @@ public sealed class CommitHistory : IDisposable
         _writer.Flush();
         _buffer.Write("\n"u8);
         var line = _buffer.WrittenSpan;
-        _hash!.AppendData(line);
+        if (_pendingHashLength + line.Length > _pendingHash.Length) FlushHash();
+        if (line.Length > _pendingHash.Length) _hash!.AppendData(line);
+        else
+        {
+            line.CopyTo(_pendingHash.AsSpan(_pendingHashLength));
+            _pendingHashLength += line.Length;
+        }
         _sink?.Write(line);
         Count++;
         Bytes += line.Length;
@@ -128,10 +138,18 @@ public sealed class CommitHistory : IDisposable
         {
             if (_hash is null) return null;
             if (_finalHash is not null) return _finalHash;
+            FlushHash();
             Span<byte> digest = stackalloc byte[32];
             _hash.GetCurrentHash(digest);
             return Convert.ToHexStringLower(digest);
         }
+    }
+
+    private void FlushHash()
+    {
+        if (_pendingHashLength == 0) return;
+        _hash!.AppendData(_pendingHash, 0, _pendingHashLength);
+        _pendingHashLength = 0;
     }
 
     /// <summary>Writes the kept history as the JSONL file of contracts.md section 3.</summary>

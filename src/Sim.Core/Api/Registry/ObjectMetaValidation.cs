@@ -32,9 +32,13 @@ internal static class ObjectMetaValidation
             else if (Names.ValidateDns1123Label(meta.NamespaceProperty) is { } nsError)
                 yield return FieldError.Invalid(path + ".namespace", meta.NamespaceProperty, nsError);
         }
-        foreach (var e in ValidateLabels(meta.Labels, path + ".labels")) yield return e;
-        foreach (var e in ValidateAnnotations(meta.Annotations, path + ".annotations")) yield return e;
-        foreach (var e in ValidateOwnerReferences(meta.OwnerReferences, path + ".ownerReferences")) yield return e;
+        // Sub-paths are only built when there is something to check: this runs on every write.
+        if (meta.Labels is { Count: > 0 })
+            foreach (var e in ValidateLabels(meta.Labels, path == "metadata" ? "metadata.labels" : path + ".labels")) yield return e;
+        if (meta.Annotations is { Count: > 0 })
+            foreach (var e in ValidateAnnotations(meta.Annotations, path == "metadata" ? "metadata.annotations" : path + ".annotations")) yield return e;
+        if (meta.OwnerReferences is { Count: > 0 })
+            foreach (var e in ValidateOwnerReferences(meta.OwnerReferences, path == "metadata" ? "metadata.ownerReferences" : path + ".ownerReferences")) yield return e;
         if (meta.Finalizers is not null)
         {
             for (var i = 0; i < meta.Finalizers.Count; i++)
@@ -47,7 +51,18 @@ internal static class ObjectMetaValidation
 
     public static IEnumerable<FieldError> ValidateLabels(IDictionary<string, string>? labels, string path)
     {
-        if (labels is null) yield break;
+        if (labels is null || labels.Count == 0) yield break;
+        var allValid = true;
+        foreach (var (key, value) in labels)
+        {
+            if (Labels.ValidateQualifiedName(key) is not null || Labels.ValidateValue(value) is not null)
+            {
+                allValid = false;
+                break;
+            }
+        }
+        if (allValid) yield break;
+        // Errors are reported in key order, as Kubernetes sorts map keys.
         foreach (var (key, value) in labels.OrderBy(kv => kv.Key, StringComparer.Ordinal))
         {
             if (Labels.ValidateQualifiedName(key) is { } keyError) yield return FieldError.Invalid(path, key, keyError);
@@ -57,7 +72,7 @@ internal static class ObjectMetaValidation
 
     public static IEnumerable<FieldError> ValidateAnnotations(IDictionary<string, string>? annotations, string path)
     {
-        if (annotations is null) yield break;
+        if (annotations is null || annotations.Count == 0) yield break;
         long total = 0;
         foreach (var (key, value) in annotations.OrderBy(kv => kv.Key, StringComparer.Ordinal))
         {

@@ -55,8 +55,10 @@ public sealed record LabelRequirement(string Key, SelectorOperator Operator, IRe
 
     private bool Contains(string value)
     {
-        foreach (var v in Values)
-            if (v == value) return true;
+        // Index over the list: a foreach over the interface would box an enumerator on every match.
+        var values = Values;
+        for (var i = 0; i < values.Count; i++)
+            if (values[i] == value) return true;
         return false;
     }
 
@@ -172,6 +174,30 @@ public sealed class LabelSelector
     /// <summary>Converts an API selector, throwing on an invalid one (callers that validated already).</summary>
     public static LabelSelector FromV1(V1LabelSelector? selector) =>
         TryFromV1(selector, out var result, out var error) ? result : throw new ArgumentException(error);
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<V1LabelSelector, LabelSelector> Parsed = new();
+
+    /// <summary>
+    /// <see cref="FromV1"/>, remembered per selector instance: objects from the API server never change, so their
+    /// selectors are parsed once however often controllers look at them.
+    /// </summary>
+    public static LabelSelector FromV1Cached(V1LabelSelector? selector) =>
+        TryFromV1Cached(selector, out var result, out var error) ? result : throw new ArgumentException(error);
+
+    /// <summary>Cached <see cref="TryFromV1"/>; see <see cref="FromV1Cached"/>.</summary>
+    public static bool TryFromV1Cached(V1LabelSelector? selector, out LabelSelector result, out string error)
+    {
+        error = "";
+        if (selector is null)
+        {
+            result = Nothing;
+            return true;
+        }
+        if (Parsed.TryGetValue(selector, out result!)) return true;
+        if (!TryFromV1(selector, out result, out error)) return false;
+        Parsed.AddOrUpdate(selector, result);
+        return true;
+    }
 
     /// <summary>Parses the string form kubectl's <c>-l</c> takes. An empty string selects everything.</summary>
     public static bool TryParse(string? text, out LabelSelector result, out string error)

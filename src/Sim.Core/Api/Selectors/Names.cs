@@ -17,6 +17,7 @@ public static partial class Names
     /// <summary>Null when valid as an RFC 1123 label (namespaces, services, container names); otherwise the messages.</summary>
     public static string? ValidateDns1123Label(string value)
     {
+        if (value.Length <= 63 && Dns1123Label().IsMatch(value)) return null;
         var errors = new List<string>();
         if (value.Length > 63) errors.Add("must be no more than 63 characters");
         if (!Dns1123Label().IsMatch(value))
@@ -27,6 +28,7 @@ public static partial class Names
     /// <summary>Null when valid as an RFC 1123 subdomain (most object names); otherwise the messages.</summary>
     public static string? ValidateDns1123Subdomain(string value)
     {
+        if (value.Length <= 253 && Dns1123Subdomain().IsMatch(value)) return null;
         var errors = new List<string>();
         if (value.Length > 253) errors.Add("must be no more than 253 characters");
         if (!Dns1123Subdomain().IsMatch(value))

@@ -53,7 +53,10 @@ internal sealed class WatchHub
         ResourceKind kind, string? ns, LabelSelector labels, FieldSelector fields, Func<KubeObject, string, string?> fieldValue,
         long startAfter, IReadOnlyList<KubeObject>? initial, long currentRevision, Action<WatchEvent> handler)
     {
-        var sub = new WatchSubscription(_nextId++, kind, ns, labels, fields, fieldValue, handler, this);
+        var sub = new WatchSubscription(_nextId++, kind, ns, labels, fields, fieldValue, handler, this)
+        {
+            IndexValue = IndexedValueOf(kind, fields),
+        };
         if (!_byKind.TryGetValue(kind, out var watchers)) _byKind[kind] = watchers = new Watchers();
         watchers.Add(sub);
 
@@ -117,7 +120,7 @@ internal sealed class WatchHub
             _recent.Add(change);
             if (!_byKind.TryGetValue(change.Kind, out var watchers) || watchers.List.Count == 0) continue;
             // Handlers may subscribe or unsubscribe; iterate over a stable snapshot of who was interested.
-            foreach (var sub in watchers.Snapshot())
+            foreach (var sub in watchers.Interested(change))
             {
                 if (sub.Closed || sub.CatchingUp || sub.Cursor >= change.ResourceVersion) continue;
                 sub.Cursor = change.ResourceVersion;
@@ -131,9 +134,29 @@ internal sealed class WatchHub
         if (_byKind.TryGetValue(sub.Kind, out var watchers)) watchers.Remove(sub);
     }
 
-    /// <summary>The watchers of one kind in subscription order, with a snapshot reused until the next (un)subscribe.</summary>
+    /// <summary>
+    /// The field the watch cache indexes per kind, as kube-apiserver indexes pods by spec.nodeName so that each
+    /// kubelet's watch costs nothing for other nodes' pods.
+    /// </summary>
+    private static readonly Dictionary<ResourceKind, (string Field, Func<KubeObject, string> Value)> IndexedFields = new()
+    {
+        [ResourceKinds.Pod] = ("spec.nodeName", static o => ((k8s.Models.V1Pod)o).Spec?.NodeName ?? ""),
+    };
+
+    private static string? IndexedValueOf(ResourceKind kind, FieldSelector fields)
+    {
+        if (!IndexedFields.TryGetValue(kind, out var index) || fields.Requirements.Count == 0) return null;
+        foreach (var r in fields.Requirements)
+            if (r.Field == index.Field && r.Equal) return r.Value;
+        return null;
+    }
+
+    /// <summary>The watchers of one kind in subscription order, split into indexed ones (by field value) and the rest.</summary>
     private sealed class Watchers
     {
+        private readonly Dictionary<string, List<WatchSubscription>> _indexed = new(StringComparer.Ordinal);
+        private readonly List<WatchSubscription> _unindexed = [];
+        private readonly List<WatchSubscription> _candidates = [];
         private WatchSubscription[]? _snapshot;
 
         public List<WatchSubscription> List { get; } = [];
@@ -141,16 +164,45 @@ internal sealed class WatchHub
         public void Add(WatchSubscription sub)
         {
             List.Add(sub);
+            if (sub.IndexValue is { } v)
+            {
+                if (!_indexed.TryGetValue(v, out var bucket)) _indexed[v] = bucket = [];
+                bucket.Add(sub);
+            }
+            else _unindexed.Add(sub);
             _snapshot = null;
         }
 
         public void Remove(WatchSubscription sub)
         {
-            if (List.Remove(sub)) _snapshot = null;
+            if (!List.Remove(sub)) return;
+            if (sub.IndexValue is { } v && _indexed.TryGetValue(v, out var bucket)) bucket.Remove(sub);
+            else _unindexed.Remove(sub);
+            _snapshot = null;
         }
 
-        /// <summary>An array nobody changes: a (un)subscribe during dispatch makes a new one and leaves this one as it was.</summary>
-        public WatchSubscription[] Snapshot() => _snapshot ??= [.. List];
+        /// <summary>
+        /// The watchers that may care about <paramref name="change"/>, in subscription order: every unindexed one, and
+        /// the indexed ones whose value the object has now or had before. The result is not changed by (un)subscribes
+        /// made while it is being walked.
+        /// </summary>
+        public WatchSubscription[] Interested(in Change change)
+        {
+            if (_indexed.Count == 0 || !IndexedFields.TryGetValue(change.Kind, out var index))
+                return _snapshot ??= [.. _unindexed];
+            _candidates.Clear();
+            _candidates.AddRange(_unindexed);
+            var now = index.Value(change.Object);
+            if (_indexed.TryGetValue(now, out var a)) _candidates.AddRange(a);
+            if (change.Old is not null)
+            {
+                var before = index.Value(change.Old);
+                if (before != now && _indexed.TryGetValue(before, out var b)) _candidates.AddRange(b);
+            }
+            if (_candidates.Count == _unindexed.Count) return _snapshot ??= [.. _unindexed];
+            _candidates.Sort(static (x, y) => x.Id.CompareTo(y.Id));
+            return [.. _candidates];
+        }
     }
 }
 

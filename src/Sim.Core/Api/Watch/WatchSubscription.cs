@@ -28,6 +28,9 @@ public sealed class WatchSubscription : IDisposable
 
     internal long Id { get; }
 
+    /// <summary>The value of the kind's indexed field this watch selects on exactly (e.g. a node name), if any.</summary>
+    internal string? IndexValue { get; init; }
+
     /// <summary>The kind watched.</summary>
     public ResourceKind Kind { get; }
 

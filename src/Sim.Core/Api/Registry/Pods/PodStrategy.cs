@@ -81,20 +81,29 @@ internal sealed class PodStrategy : KindStrategy<V1Pod>
     /// <summary>Guaranteed when every container has equal cpu and memory requests and limits; BestEffort with none.</summary>
     public static string QosClass(V1PodSpec spec)
     {
-        var containers = (spec.Containers ?? []).Concat(spec.InitContainers ?? []).ToList();
         var any = false;
-        var guaranteed = containers.Count > 0;
-        foreach (var c in containers)
+        var guaranteed = (spec.Containers?.Count ?? 0) + (spec.InitContainers?.Count ?? 0) > 0;
+        void Visit(IList<V1Container>? containers)
         {
-            var req = c.Resources?.Requests;
-            var lim = c.Resources?.Limits;
-            if (req is { Count: > 0 } || lim is { Count: > 0 }) any = true;
-            foreach (var r in new[] { "cpu", "memory" })
+            if (containers is null) return;
+            foreach (var c in containers)
             {
-                if (lim is null || !lim.TryGetValue(r, out var l)) { guaranteed = false; continue; }
-                if (req is not null && req.TryGetValue(r, out var q) && q.ToDecimal() != l.ToDecimal()) guaranteed = false;
+                var req = c.Resources?.Requests;
+                var lim = c.Resources?.Limits;
+                if (req is { Count: > 0 } || lim is { Count: > 0 }) any = true;
+                foreach (var r in (ReadOnlySpan<string>)["cpu", "memory"])
+                {
+                    if (lim is null || !lim.TryGetValue(r, out var l))
+                    {
+                        guaranteed = false;
+                        continue;
+                    }
+                    if (req is not null && req.TryGetValue(r, out var q) && q.ToDecimal() != l.ToDecimal()) guaranteed = false;
+                }
             }
         }
+        Visit(spec.Containers);
+        Visit(spec.InitContainers);
         if (!any) return "BestEffort";
         return guaranteed ? "Guaranteed" : "Burstable";
     }
