@@ -118,24 +118,40 @@ public sealed class ReplicaSetController : Reconciler
         }
         if (!LabelSelector.TryFromV1Cached(rs.Spec.Selector, out var selector, out _)) return ReconcileResult.Done;
         var now = Context.Now;
-        var owned = ClaimPods(rs, selector);
-        var active = owned.Where(Pods.IsActive).ToList();
+        var (active, counts) = ClaimActivePods(rs, selector, now);
         string? failure = null;
         if (_expectations.Satisfied(key, now) && rs.Metadata.DeletionTimestamp is null)
             failure = ManageReplicas(rs, key, active);
-        return UpdateStatus(rs, active, failure, now);
+        return UpdateStatus(rs, active, counts, failure, now);
     }
 
-    /// <summary>Adopts matching orphans and releases owned pods that no longer match (ControllerRefManager).</summary>
-    private List<V1Pod> ClaimPods(V1ReplicaSet rs, LabelSelector selector)
+    /// <summary>What the status counts, gathered while claiming (one pass over the pods).</summary>
+    private readonly record struct PodCounts(int FullyLabeled, int Ready, int Available);
+
+    /// <summary>
+    /// Adopts matching orphans and releases owned pods that no longer match (ControllerRefManager); returns the active
+    /// claimed pods and the status counts over them.
+    /// </summary>
+    private (List<V1Pod> Active, PodCounts Counts) ClaimActivePods(V1ReplicaSet rs, LabelSelector selector, SimTime now)
     {
-        var result = new List<V1Pod>();
+        var active = new List<V1Pod>();
         var uid = rs.Metadata.Uid;
-        // Only this ReplicaSet's pods and the namespace's orphans can be claimed; pods of other controllers are not ours.
-        foreach (var pod in _pods.ByIndex(InformerFactory.ByOwnerUid, uid))
+        var minReady = rs.Spec.MinReadySeconds ?? 0;
+        var templateLabels = rs.Spec.Template?.Metadata?.Labels;
+        int fullyLabeled = 0, ready = 0, available = 0;
+        void Count(V1Pod pod)
         {
-            if (!OwnerReferences.IsControlledBy(pod, uid)) continue;
-            if (selector.Matches(pod.Metadata.Labels)) result.Add(pod);
+            if (!Pods.IsActive(pod)) return;
+            active.Add(pod);
+            if (HasAll(pod.Metadata.Labels, templateLabels)) fullyLabeled++;
+            if (!Pods.IsReady(pod)) return;
+            ready++;
+            if (minReady == 0 || Pods.IsAvailable(pod, minReady, now)) available++;
+        }
+        // Only this ReplicaSet's pods and the namespace's orphans can be claimed; pods of other controllers are not ours.
+        foreach (var pod in _pods.ByIndex(InformerFactory.ByControllerUid, uid))
+        {
+            if (selector.Matches(pod.Metadata.Labels)) Count(pod);
             else if (pod.Metadata.DeletionTimestamp is null) Release(pod, uid);
         }
         if (rs.Metadata.DeletionTimestamp is null && !selector.IsEverything)
@@ -143,10 +159,10 @@ public sealed class ReplicaSetController : Reconciler
             foreach (var pod in _pods.ByIndex(InformerFactory.OrphansByNamespace, rs.Metadata.NamespaceProperty ?? "").OrderBy(p => p.Metadata.Name, StringComparer.Ordinal).ToList())
             {
                 if (!selector.Matches(pod.Metadata.Labels) || pod.Metadata.DeletionTimestamp is not null || !Pods.IsActive(pod)) continue;
-                if (Adopt(pod, rs) is { } adopted) result.Add(adopted);
+                if (Adopt(pod, rs) is { } adopted) Count(adopted);
             }
         }
-        return result;
+        return (active, new PodCounts(fullyLabeled, ready, available));
     }
 
     private V1Pod? Adopt(V1Pod pod, V1ReplicaSet rs)
@@ -233,18 +249,10 @@ public sealed class ReplicaSetController : Reconciler
         return siblings.SelectMany(r => _pods.ByIndex(InformerFactory.ByOwnerUid, r.Metadata.Uid));
     }
 
-    private ReconcileResult UpdateStatus(V1ReplicaSet rs, List<V1Pod> active, string? failure, SimTime now)
+    private ReconcileResult UpdateStatus(V1ReplicaSet rs, List<V1Pod> active, PodCounts counts, string? failure, SimTime now)
     {
         var minReady = rs.Spec.MinReadySeconds ?? 0;
-        var templateLabels = rs.Spec.Template?.Metadata?.Labels;
-        int fullyLabeled = 0, ready = 0, available = 0;
-        foreach (var p in active)
-        {
-            if (HasAll(p.Metadata.Labels, templateLabels)) fullyLabeled++;
-            if (!Pods.IsReady(p)) continue;
-            ready++;
-            if (Pods.IsAvailable(p, minReady, now)) available++;
-        }
+        var (fullyLabeled, ready, available) = (counts.FullyLabeled, counts.Ready, counts.Available);
         var status = new V1ReplicaSetStatus
         {
             Replicas = active.Count,

@@ -14,6 +14,9 @@ public sealed class InformerFactory(ApiClient client)
     /// <summary>Index name: objects by the uid of each owner reference.</summary>
     public const string ByOwnerUid = "owner-uid";
 
+    /// <summary>Index name: objects by the uid of their controller (the owner reference with controller: true).</summary>
+    public const string ByControllerUid = "controller-uid";
+
     /// <summary>Index name: objects without a controller reference, by namespace (candidates for adoption).</summary>
     public const string OrphansByNamespace = "orphans";
 
@@ -30,6 +33,7 @@ public sealed class InformerFactory(ApiClient client)
         var informer = new Informer<T>(client);
         informer.AddIndex(ByNamespace, o => [o.Metadata.NamespaceProperty ?? ""]);
         informer.AddIndex(ByOwnerUid, OwnerUids);
+        informer.AddIndex(ByControllerUid, o => OwnerReferences.ControllerOf(o) is { } c ? [c.Uid] : []);
         informer.AddIndex(OrphansByNamespace, o => OwnerReferences.ControllerOf(o) is null ? [o.Metadata.NamespaceProperty ?? ""] : []);
         if (typeof(T) == typeof(k8s.Models.V1Pod))
             informer.AddIndex(ByNode, o => ((k8s.Models.V1Pod)(object)o).Spec?.NodeName is { Length: > 0 } n ? [n] : []);

@@ -202,9 +202,8 @@ public sealed class Kubelet
         foreach (var (uid, w) in _workers)
         {
             if (uid == exceptUid || !w.HoldsResources) continue;
-            var (c, m) = Resources.Requests(w.Pod.Spec);
-            cpu += c;
-            mem += m;
+            cpu += w.Requests.CpuMilli;
+            mem += w.Requests.MemoryBytes;
             pods++;
         }
         return (cpu, mem, pods);

@@ -40,6 +40,7 @@ internal sealed class PodWorker
     {
         _kubelet = kubelet;
         Pod = pod;
+        Requests = Resources.Requests(pod.Spec);
         var annotations = pod.Metadata.Annotations;
         _init = (pod.Spec.InitContainers ?? []).Select(c => new ContainerSlot(c, true, ContainerProgram.For(c, annotations)) { WaitingReason = "PodInitializing" }).ToList();
         _main = (pod.Spec.Containers ?? []).Select(c => new ContainerSlot(c, false, ContainerProgram.For(c, annotations))
@@ -47,6 +48,9 @@ internal sealed class PodWorker
             WaitingReason = pod.Spec.InitContainers is { Count: > 0 } ? "PodInitializing" : "ContainerCreating",
         }).ToList();
     }
+
+    /// <summary>The pod's effective requests (a pod's spec cannot change them).</summary>
+    public (decimal CpuMilli, decimal MemoryBytes) Requests { get; }
 
     /// <summary>The pod as last seen from the API.</summary>
     public V1Pod Pod { get; private set; }
@@ -73,7 +77,7 @@ internal sealed class PodWorker
 
     private void Admit()
     {
-        var (cpu, mem) = Resources.Requests(Pod.Spec);
+        var (cpu, mem) = Requests;
         var (usedCpu, usedMem, pods) = _kubelet.Admitted(Uid);
         var spec = _kubelet.Spec;
         var capCpu = Math.Ceiling(new ResourceQuantity(spec.Cpu).ToDecimal() * 1000);

@@ -32,9 +32,14 @@ internal sealed class SelectorCounts(string ns, PodSelector selector)
 /// <summary>The <see cref="SelectorCounts"/> in use, created on first use and evicted least-recently-used.</summary>
 internal sealed class SelectorCountsIndex
 {
-    private const int Capacity = 256;
+    // Large enough for one selector per workload of a big cluster: an evicted selector costs a recount of every pod.
+    private const int Capacity = 4096;
     private readonly Dictionary<string, SelectorCounts> _byKey = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<SelectorCounts>> _byNamespace = new(StringComparer.Ordinal);
+
+    // Selectors indexed by one label they require, so a pod is only checked against selectors it could match.
+    private readonly Dictionary<(string Namespace, string Key, string Value), List<SelectorCounts>> _byRequiredLabel = [];
+    private readonly Dictionary<string, List<SelectorCounts>> _unindexed = new(StringComparer.Ordinal);
     private long _clock;
 
     /// <summary>The counts for a namespace and selector; <paramref name="allPods"/> fills new ones.</summary>
@@ -50,6 +55,7 @@ internal sealed class SelectorCountsIndex
             _byKey[key] = counts;
             if (!_byNamespace.TryGetValue(ns, out var list)) _byNamespace[ns] = list = [];
             list.Add(counts);
+            Bucket(counts).Add(counts);
         }
         counts.LastUsed = ++_clock;
         return counts;
@@ -59,11 +65,31 @@ internal sealed class SelectorCountsIndex
 
     public void OnPodRemoved(CachedPod pod, NodeInfo node) => Apply(pod, node, -1);
 
+    private List<SelectorCounts> Bucket(SelectorCounts counts)
+    {
+        List<SelectorCounts>? bucket;
+        if (counts.Selector.RequiredLabel is { } label)
+        {
+            var key = (counts.Namespace, label.Key, label.Value);
+            if (!_byRequiredLabel.TryGetValue(key, out bucket)) _byRequiredLabel[key] = bucket = [];
+        }
+        else if (!_unindexed.TryGetValue(counts.Namespace, out bucket)) _unindexed[counts.Namespace] = bucket = [];
+        return bucket;
+    }
+
     private void Apply(CachedPod pod, NodeInfo node, int delta)
     {
-        if (!_byNamespace.TryGetValue(pod.Namespace, out var list)) return;
-        foreach (var counts in list)
-            if (counts.Counts(pod)) counts.Add(node.Slot, delta);
+        if (!_byNamespace.ContainsKey(pod.Namespace)) return;
+        if (_unindexed.TryGetValue(pod.Namespace, out var loose))
+            foreach (var counts in loose)
+                if (counts.Counts(pod)) counts.Add(node.Slot, delta);
+        if (pod.Labels is null) return;
+        foreach (var (k, v) in pod.Labels)
+        {
+            if (!_byRequiredLabel.TryGetValue((pod.Namespace, k, v), out var bucket)) continue;
+            foreach (var counts in bucket)
+                if (counts.Counts(pod)) counts.Add(node.Slot, delta);
+        }
     }
 
     private void EvictLeastRecentlyUsed()
@@ -83,5 +109,6 @@ internal sealed class SelectorCountsIndex
         var list = _byNamespace[oldest.Namespace];
         list.Remove(oldest);
         if (list.Count == 0) _byNamespace.Remove(oldest.Namespace);
+        Bucket(oldest).Remove(oldest);
     }
 }

@@ -31,6 +31,18 @@ internal sealed class PodSelector
         return new PodSelector(array, string.Join(",", texts));
     }
 
+    /// <summary>One <c>key=value</c> every matching pod must carry, if the selector has one (for indexing).</summary>
+    public (string Key, string Value)? RequiredLabel
+    {
+        get
+        {
+            foreach (var r in _requirements)
+                if (r.Operator is SelectorOperator.Equals || r.Operator is SelectorOperator.In && r.Values.Count == 1)
+                    return (r.Key, r.Values[0]);
+            return null;
+        }
+    }
+
     public bool Matches(IDictionary<string, string>? labels)
     {
         foreach (var r in _requirements)
