@@ -21,6 +21,10 @@ public sealed class ReplicaSetController : Reconciler
     private readonly Informer<V1Pod> _pods;
     private readonly EventRecorder _events;
     private readonly ControllerExpectations _expectations = new();
+    private readonly ControlledPods _controlled;
+
+    // The current sync's active pods (the loop is single-threaded): reused, as most syncs only count them.
+    private readonly List<PodRecord> _active = [];
 
     /// <summary>Registers the controller's handlers on the shared informers.</summary>
     public ReplicaSetController(ControllerContext context) : base(context)
@@ -28,6 +32,7 @@ public sealed class ReplicaSetController : Reconciler
         _events = context.Recorder("replicaset-controller");
         _replicaSets = context.Informers.For<V1ReplicaSet>();
         _pods = context.Informers.For<V1Pod>();
+        _controlled = new ControlledPods(_pods);
         _replicaSets.Added += Enqueue;
         _replicaSets.Updated += (_, rs) => Enqueue(rs);
         _replicaSets.Deleted += rs =>
@@ -118,7 +123,8 @@ public sealed class ReplicaSetController : Reconciler
         }
         if (!LabelSelector.TryFromV1Cached(rs.Spec.Selector, out var selector, out _)) return ReconcileResult.Done;
         var now = Context.Now;
-        var (active, counts) = ClaimActivePods(rs, selector, now);
+        var counts = ClaimActivePods(rs, selector, now);
+        var active = _active;
         string? failure = null;
         if (_expectations.Satisfied(key, now) && rs.Metadata.DeletionTimestamp is null)
             failure = ManageReplicas(rs, key, active);
@@ -132,37 +138,48 @@ public sealed class ReplicaSetController : Reconciler
     /// Adopts matching orphans and releases owned pods that no longer match (ControllerRefManager); returns the active
     /// claimed pods and the status counts over them.
     /// </summary>
-    private (List<V1Pod> Active, PodCounts Counts) ClaimActivePods(V1ReplicaSet rs, LabelSelector selector, SimTime now)
+    private PodCounts ClaimActivePods(V1ReplicaSet rs, LabelSelector selector, SimTime now)
     {
-        var active = new List<V1Pod>();
         var uid = rs.Metadata.Uid;
+        var owned = _controlled.Of(uid);
+        var active = _active;
+        active.Clear();
         var minReady = rs.Spec.MinReadySeconds ?? 0;
         var templateLabels = rs.Spec.Template?.Metadata?.Labels;
         int fullyLabeled = 0, ready = 0, available = 0;
-        void Count(V1Pod pod)
-        {
-            if (!Pods.IsActive(pod)) return;
-            active.Add(pod);
-            if (HasAll(pod.Metadata.Labels, templateLabels)) fullyLabeled++;
-            if (!Pods.IsReady(pod)) return;
-            ready++;
-            if (minReady == 0 || Pods.IsAvailable(pod, minReady, now)) available++;
-        }
+        List<V1Pod>? released = null;
         // Only this ReplicaSet's pods and the namespace's orphans can be claimed; pods of other controllers are not ours.
-        foreach (var pod in _pods.ByIndex(InformerFactory.ByControllerUid, uid))
+        foreach (var pod in owned)
         {
-            if (selector.Matches(pod.Metadata.Labels)) Count(pod);
-            else if (pod.Metadata.DeletionTimestamp is null) Release(pod, uid);
+            if (!pod.Matches(selector))
+            {
+                if (!pod.Terminating) (released ??= []).Add(pod.Pod);
+                continue;
+            }
+            if (!pod.Active) continue;
+            active.Add(pod);
+            if (pod.HasAllLabelsOf(templateLabels)) fullyLabeled++;
+            if (!pod.Ready) continue;
+            ready++;
+            if (pod.IsAvailable(minReady, now)) available++;
         }
+        // Releasing writes through the API, whose watch changes the collection being walked: release afterwards.
+        foreach (var pod in released ?? []) Release(pod, uid);
         if (rs.Metadata.DeletionTimestamp is null && !selector.IsEverything)
         {
             foreach (var pod in _pods.ByIndex(InformerFactory.OrphansByNamespace, rs.Metadata.NamespaceProperty ?? "").OrderBy(p => p.Metadata.Name, StringComparer.Ordinal).ToList())
             {
                 if (!selector.Matches(pod.Metadata.Labels) || pod.Metadata.DeletionTimestamp is not null || !Pods.IsActive(pod)) continue;
-                if (Adopt(pod, rs) is { } adopted) Count(adopted);
+                if (Adopt(pod, rs) is not { } adopted) continue;
+                var record = new PodRecord(adopted, uid, null);
+                active.Add(record);
+                if (record.HasAllLabelsOf(templateLabels)) fullyLabeled++;
+                if (!record.Ready) continue;
+                ready++;
+                if (record.IsAvailable(minReady, now)) available++;
             }
         }
-        return (active, new PodCounts(fullyLabeled, ready, available));
+        return new PodCounts(fullyLabeled, ready, available);
     }
 
     private V1Pod? Adopt(V1Pod pod, V1ReplicaSet rs)
@@ -182,7 +199,7 @@ public sealed class ReplicaSetController : Reconciler
         Context.Client.Update(copy);
     }
 
-    private string? ManageReplicas(V1ReplicaSet rs, NamespacedName key, List<V1Pod> active)
+    private string? ManageReplicas(V1ReplicaSet rs, NamespacedName key, List<PodRecord> active)
     {
         var desired = rs.Spec.Replicas ?? 1;
         var diff = active.Count - desired;
@@ -210,7 +227,7 @@ public sealed class ReplicaSetController : Reconciler
         {
             var count = Math.Min(diff, BurstReplicas);
             var related = RelatedPods(rs);
-            var victims = PodDeletionRanking.PodsToDelete(active, related, count);
+            var victims = PodDeletionRanking.PodsToDelete(active.ConvertAll(r => r.Pod), related, count);
             _expectations.ExpectDeletions(key, victims.Select(p => p.Metadata.Uid), Context.Now);
             string? error = null;
             foreach (var pod in victims)
@@ -231,14 +248,6 @@ public sealed class ReplicaSetController : Reconciler
         return null;
     }
 
-    private static bool HasAll(IDictionary<string, string>? labels, IDictionary<string, string>? required)
-    {
-        if (required is null) return true;
-        foreach (var (k, v) in required)
-            if (labels is null || !labels.TryGetValue(k, out var actual) || actual != v) return false;
-        return true;
-    }
-
     /// <summary>Pods of every ReplicaSet controlled by the same owner (a Deployment's revisions), for the node rank.</summary>
     private IEnumerable<V1Pod> RelatedPods(V1ReplicaSet rs)
     {
@@ -249,7 +258,7 @@ public sealed class ReplicaSetController : Reconciler
         return siblings.SelectMany(r => _pods.ByIndex(InformerFactory.ByOwnerUid, r.Metadata.Uid));
     }
 
-    private ReconcileResult UpdateStatus(V1ReplicaSet rs, List<V1Pod> active, PodCounts counts, string? failure, SimTime now)
+    private ReconcileResult UpdateStatus(V1ReplicaSet rs, List<PodRecord> active, PodCounts counts, string? failure, SimTime now)
     {
         var minReady = rs.Spec.MinReadySeconds ?? 0;
         var (fullyLabeled, ready, available) = (counts.FullyLabeled, counts.Ready, counts.Available);
@@ -294,7 +303,7 @@ public sealed class ReplicaSetController : Reconciler
         // Ready pods that are not yet available become so minReadySeconds after they turned ready.
         if (minReady > 0 && status.ReadyReplicas != status.AvailableReplicas)
         {
-            var next = active.Select(p => Pods.AvailableAt(p, minReady)).Where(t => t is { } x && x > now).Min();
+            var next = active.Select(r => Pods.AvailableAt(r.Pod, minReady)).Where(t => t is { } x && x > now).Min();
             if (next is { } at) return ReconcileResult.After(at - now + SimDuration.FromMilliseconds(1));
         }
         return ReconcileResult.Done;

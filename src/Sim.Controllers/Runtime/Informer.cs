@@ -20,7 +20,8 @@ public sealed class Informer<T> : IInformer where T : class, KubeObject
 {
     private readonly ApiClient _client;
     private readonly Dictionary<(string Namespace, string Name), T> _cache = [];
-    private readonly Dictionary<string, (Func<T, string[]> Keys, Dictionary<string, Dictionary<(string, string), T>> Buckets)> _indexes = [];
+    private readonly Dictionary<string, Index> _indexes = [];
+    private readonly List<Index> _indexList = [];
     private WatchSubscription? _watch;
 
     /// <summary>An informer of <typeparamref name="T"/> through <paramref name="client"/>.</summary>
@@ -39,7 +40,13 @@ public sealed class Informer<T> : IInformer where T : class, KubeObject
     public bool HasSynced { get; private set; }
 
     /// <summary>Adds a secondary index (call before <see cref="Start"/>).</summary>
-    public void AddIndex(string name, Func<T, string[]> keys) => _indexes[name] = (keys, []);
+    public void AddIndex(string name, Func<T, string[]> keys)
+    {
+        var index = new Index(keys);
+        if (_indexes.Remove(name, out var replaced)) _indexList.Remove(replaced);
+        _indexes[name] = index;
+        _indexList.Add(index);
+    }
 
     /// <inheritdoc />
     public void Start()
@@ -93,28 +100,45 @@ public sealed class Informer<T> : IInformer where T : class, KubeObject
 
     private void Store(T obj, T? old)
     {
-        if (old is not null) Unindex(old);
-        _cache[Key(obj)] = obj;
-        foreach (var (_, (keys, buckets)) in _indexes)
+        var key = Key(obj);
+        _cache[key] = obj;
+        foreach (var index in _indexList)
         {
-            foreach (var k in keys(obj))
-            {
-                if (!buckets.TryGetValue(k, out var bucket)) buckets[k] = bucket = [];
-                bucket[Key(obj)] = obj;
-            }
+            var keys = index.Keys(obj);
+            // Most updates keep every index key (a status change): replace the object in place, don't move it.
+            if (old is not null)
+                foreach (var k in index.Keys(old))
+                    if (Array.IndexOf(keys, k) < 0) index.Remove(k, key);
+            foreach (var k in keys) index.Put(k, key, obj);
         }
     }
 
     private void Unindex(T obj)
     {
-        foreach (var (_, (keys, buckets)) in _indexes)
+        var key = Key(obj);
+        foreach (var index in _indexList)
+            foreach (var k in index.Keys(obj))
+                index.Remove(k, key);
+    }
+
+    /// <summary>A secondary index: the function naming an object's keys, and the objects under each key.</summary>
+    private sealed class Index(Func<T, string[]> keys)
+    {
+        public Func<T, string[]> Keys { get; } = keys;
+
+        public Dictionary<string, Dictionary<(string, string), T>> Buckets { get; } = new(StringComparer.Ordinal);
+
+        public void Put(string k, (string, string) key, T obj)
         {
-            foreach (var k in keys(obj))
-            {
-                if (!buckets.TryGetValue(k, out var bucket)) continue;
-                bucket.Remove(Key(obj));
-                if (bucket.Count == 0) buckets.Remove(k);
-            }
+            if (!Buckets.TryGetValue(k, out var bucket)) Buckets[k] = bucket = [];
+            bucket[key] = obj;
+        }
+
+        public void Remove(string k, (string, string) key)
+        {
+            if (!Buckets.TryGetValue(k, out var bucket)) return;
+            bucket.Remove(key);
+            if (bucket.Count == 0) Buckets.Remove(k);
         }
     }
 

@@ -18,6 +18,11 @@ public sealed class EventRecorder
     private readonly ISimClock _clock;
     private readonly Dictionary<AggregationKey, (string Namespace, string Name)> _seen = [];
 
+    // The last nanosecond taken per object at the current instant, so a burst of events about one object (a
+    // ReplicaSet creating 100 pods) does not probe every name already taken.
+    private readonly Dictionary<(string Namespace, string Name), long> _takenAtInstant = [];
+    private long _instant = long.MinValue;
+
     /// <summary>A recorder writing as <paramref name="component"/> (e.g. <c>kubelet</c>) from <paramref name="host"/> (a node name, for kubelets).</summary>
     public EventRecorder(ApiClient client, ISimClock clock, string component, string? host = null)
     {
@@ -69,6 +74,13 @@ public sealed class EventRecorder
         }
 
         var nanos = now.UnixNanoseconds;
+        if (_instant != nanos)
+        {
+            _instant = nanos;
+            _takenAtInstant.Clear();
+        }
+        var objectKey = (ns, reference.Name ?? "");
+        if (_takenAtInstant.TryGetValue(objectKey, out var taken)) nanos = taken + 1;
         for (var attempt = 0; attempt < 1000; attempt++, nanos++)
         {
             var name = $"{reference.Name}.{nanos.ToString("x", CultureInfo.InvariantCulture)}";
@@ -92,6 +104,7 @@ public sealed class EventRecorder
             if (created.IsAlreadyExists) continue;
             if (created.IsSuccess)
             {
+                _takenAtInstant[objectKey] = nanos;
                 if (_seen.Count >= CacheSize) _seen.Clear();
                 _seen[key] = (ns, created.Value!.Metadata.Name);
             }

@@ -130,4 +130,55 @@ public class ReplicaSetControllerTests
         var stray = c.Pods("app=nginx").Single(p => p.Metadata.Name == "stray");
         Assert.Equal(rs.Metadata.Uid, stray.Metadata.OwnerReferences.Single().Uid);
     }
+
+    private const string TwoLabelReplicaSet = """
+        apiVersion: apps/v1
+        kind: ReplicaSet
+        metadata: {name: web}
+        spec:
+          replicas: 3
+          selector: {matchLabels: {app: web}}
+          template:
+            metadata: {labels: {app: web, tier: front}}
+            spec:
+              containers: [{name: nginx, image: "nginx:1.26"}]
+        """;
+
+    [Fact]
+    public void PodRelabeledOutOfTheSelector_IsReleasedAndReplaced()
+    {
+        var c = new TestCluster();
+        var rs = c.Apply(TwoLabelReplicaSet);
+        c.Until(() => c.ReadyPods("app=web").Count == 3);
+        var pod = c.Pods("app=web")[0].Metadata.Name;
+        // kubectl label pod <pod> app=debug --overwrite
+        c.Api.Patch(ResourceKinds.Pod, "default", pod, PatchType.Merge, """{"metadata":{"labels":{"app":"debug"}}}""").Unwrap();
+        c.Until(() => c.ReadyPods("app=web").Count == 3 && c.Pods("app=web").Count == 3);
+        var released = c.Pods("app=debug").Single();
+        Assert.Equal(pod, released.Metadata.Name);
+        Assert.Null(released.Metadata.OwnerReferences);
+        Assert.All(c.Pods("app=web"), p => Assert.Equal(rs.Metadata.Uid, p.Metadata.OwnerReferences.Single().Uid));
+    }
+
+    [Fact]
+    public void PodMissingATemplateLabel_IsNotFullyLabeled()
+    {
+        var c = new TestCluster();
+        c.Apply(TwoLabelReplicaSet);
+        c.Until(() => c.ReadyPods("app=web").Count == 3);
+        c.For(1);
+        Assert.Equal(3, WebStatus(c).FullyLabeledReplicas);
+        var pod = c.Pods("app=web")[0].Metadata.Name;
+        // kubectl label pod <pod> tier-: still selected, so still owned and counted, but no longer fully labeled.
+        c.Api.Patch(ResourceKinds.Pod, "default", pod, PatchType.Merge, """{"metadata":{"labels":{"tier":null}}}""").Unwrap();
+        c.For(1);
+        var status = WebStatus(c);
+        Assert.Equal(3, status.Replicas);
+        Assert.Equal(2, status.FullyLabeledReplicas);
+        Assert.Equal(3, status.ReadyReplicas);
+        Assert.Equal(3, c.Pods("app=web").Count);
+    }
+
+    private static V1ReplicaSetStatus WebStatus(TestCluster c) =>
+        ((V1ReplicaSet)c.Api.Get(ResourceKinds.ReplicaSet, "default", "web").Unwrap()).Status;
 }

@@ -22,7 +22,20 @@ internal sealed class CachedPod
         HostPorts = HostPortsOf(pod.Spec);
     }
 
-    public V1Pod Pod { get; }
+    public V1Pod Pod { get; private set; }
+
+    /// <summary>
+    /// Whether <paramref name="pod"/> is a newer version that changes nothing the cache computed or counts by: same
+    /// spec and labels (status writes share them), same terminating state, and neither is only assumed.
+    /// </summary>
+    public bool IsSameAccounting(V1Pod pod, bool assumed) =>
+        !Assumed && !assumed &&
+        ReferenceEquals(Pod.Spec, pod.Spec) &&
+        ReferenceEquals(Pod.Metadata.Labels, pod.Metadata.Labels) &&
+        Terminating == pod.Metadata.DeletionTimestamp is not null;
+
+    /// <summary>Takes a newer version for which <see cref="IsSameAccounting"/> holds.</summary>
+    public void Refresh(V1Pod pod) => Pod = pod;
 
     /// <summary>Bound by this scheduler, not yet seen bound through the informer.</summary>
     public bool Assumed { get; }

@@ -14,6 +14,9 @@ internal sealed class SchedulerCache
     private readonly Dictionary<string, NodeInfo> _nodes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, CachedPod> _pods = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _imageNodeCounts = new(StringComparer.Ordinal);
+
+    // Pods by one label they carry, so new spreading counts only look at the pods that could match.
+    private readonly Dictionary<(string Namespace, string Key, string Value), HashSet<CachedPod>> _podsByLabel = [];
     private readonly NodeTree _tree = new();
     private readonly List<NodeInfo> _list = [];
     private readonly Stack<int> _freeSlots = new();
@@ -53,6 +56,40 @@ internal sealed class SchedulerCache
     public IEnumerable<(CachedPod Pod, NodeInfo Node)> AllPods()
     {
         foreach (var pod in _pods.Values) yield return (pod, _nodes[pod.NodeName]);
+    }
+
+    /// <summary>The per-node counts of the pods of <paramref name="ns"/> that <paramref name="selector"/> matches.</summary>
+    public SelectorCounts SelectorCountsFor(string ns, PodSelector selector) =>
+        SelectorCounts.Get(ns, selector, CandidatesFor(ns, selector));
+
+    /// <summary>The pods that could match: those carrying a label the selector requires, else all of them.</summary>
+    private IEnumerable<(CachedPod Pod, NodeInfo Node)> CandidatesFor(string ns, PodSelector selector)
+    {
+        if (selector.RequiredLabel is not { } label)
+        {
+            foreach (var pair in AllPods()) yield return pair;
+            yield break;
+        }
+        if (!_podsByLabel.TryGetValue((ns, label.Key, label.Value), out var pods)) yield break;
+        foreach (var pod in pods) yield return (pod, _nodes[pod.NodeName]);
+    }
+
+    private void IndexLabels(CachedPod pod, bool add)
+    {
+        if (pod.Labels is null) return;
+        foreach (var (k, v) in pod.Labels)
+        {
+            var key = (pod.Namespace, k, v);
+            if (add)
+            {
+                if (!_podsByLabel.TryGetValue(key, out var set)) _podsByLabel[key] = set = [];
+                set.Add(pod);
+            }
+            else if (_podsByLabel.TryGetValue(key, out var set) && set.Remove(pod) && set.Count == 0)
+            {
+                _podsByLabel.Remove(key);
+            }
+        }
     }
 
     // ---------------------------------------------------------------- nodes
@@ -103,11 +140,18 @@ internal sealed class SchedulerCache
     /// <summary>Adds a bound pod, or replaces the cached version of it (the informer confirming an assumed pod).</summary>
     public CachedPod AddOrUpdatePod(V1Pod pod, bool assumed)
     {
+        // Status changes (most updates) leave the node's totals and the spreading counts as they are.
+        if (_pods.TryGetValue(pod.Metadata.Uid ?? "", out var existing) && existing.IsSameAccounting(pod, assumed))
+        {
+            existing.Refresh(pod);
+            return existing;
+        }
         RemovePod(pod.Metadata.Uid ?? "");
         var cached = new CachedPod(pod, assumed);
         var node = NodeFor(cached.NodeName);
         _pods[cached.Uid] = cached;
         node.AddPod(cached);
+        IndexLabels(cached, add: true);
         SelectorCounts.OnPodAdded(cached, node);
         return cached;
     }
@@ -118,6 +162,7 @@ internal sealed class SchedulerCache
         if (!_pods.Remove(uid, out var cached)) return null;
         var node = _nodes[cached.NodeName];
         node.RemovePod(cached);
+        IndexLabels(cached, add: false);
         SelectorCounts.OnPodRemoved(cached, node);
         ReleaseIfEmpty(node);
         return cached;

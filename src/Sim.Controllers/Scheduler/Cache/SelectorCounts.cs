@@ -34,7 +34,7 @@ internal sealed class SelectorCountsIndex
 {
     // Large enough for one selector per workload of a big cluster: an evicted selector costs a recount of every pod.
     private const int Capacity = 4096;
-    private readonly Dictionary<string, SelectorCounts> _byKey = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Namespace, string Selector), SelectorCounts> _byKey = [];
     private readonly Dictionary<string, List<SelectorCounts>> _byNamespace = new(StringComparer.Ordinal);
 
     // Selectors indexed by one label they require, so a pod is only checked against selectors it could match.
@@ -45,7 +45,7 @@ internal sealed class SelectorCountsIndex
     /// <summary>The counts for a namespace and selector; <paramref name="allPods"/> fills new ones.</summary>
     public SelectorCounts Get(string ns, PodSelector selector, IEnumerable<(CachedPod Pod, NodeInfo Node)> allPods)
     {
-        var key = ns + "\n" + selector.Key;
+        var key = (ns, selector.Key);
         if (!_byKey.TryGetValue(key, out var counts))
         {
             if (_byKey.Count >= Capacity) EvictLeastRecentlyUsed();
@@ -95,7 +95,7 @@ internal sealed class SelectorCountsIndex
     private void EvictLeastRecentlyUsed()
     {
         SelectorCounts? oldest = null;
-        string? oldestKey = null;
+        (string, string)? oldestKey = null;
         foreach (var (key, counts) in _byKey)
         {
             if (oldest is null || counts.LastUsed < oldest.LastUsed)
@@ -105,7 +105,7 @@ internal sealed class SelectorCountsIndex
             }
         }
         if (oldest is null) return;
-        _byKey.Remove(oldestKey!);
+        _byKey.Remove(oldestKey!.Value);
         var list = _byNamespace[oldest.Namespace];
         list.Remove(oldest);
         if (list.Count == 0) _byNamespace.Remove(oldest.Namespace);

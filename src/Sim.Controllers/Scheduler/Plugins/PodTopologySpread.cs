@@ -110,6 +110,7 @@ internal sealed class PodTopologySpread(SchedulerCache cache, DefaultSpreadSelec
 
         // Domains among the feasible nodes; nodes missing a key of the pod's own constraints are ignored.
         var ignoredCount = 0;
+        Span<bool> keyOnFeasible = stackalloc bool[_constraints.Count];
         for (var i = 0; i < feasible.Count; i++)
         {
             var node = feasible[i];
@@ -122,7 +123,9 @@ internal sealed class PodTopologySpread(SchedulerCache cache, DefaultSpreadSelec
             for (var c = 0; c < _constraints.Count; c++)
             {
                 if (_constraints[c].TopologyKey == HostnameKey) continue;
-                _pairCounts[c].TryAdd(node.TopologyValue(_constraints[c].TopologyKey) ?? "", 0);
+                var value = node.TopologyValue(_constraints[c].TopologyKey);
+                keyOnFeasible[c] |= value is not null;
+                _pairCounts[c].TryAdd(value ?? "", 0);
             }
         }
         Span<double> weights = stackalloc double[_constraints.Count];
@@ -130,7 +133,9 @@ internal sealed class PodTopologySpread(SchedulerCache cache, DefaultSpreadSelec
         for (var c = 0; c < _constraints.Count; c++)
         {
             var hostname = _constraints[c].TopologyKey == HostnameKey;
-            needsDomainCounts |= !hostname;
+            // Only feasible nodes carrying the key read a domain's count (scoring skips a node without it), so when
+            // none does (a cluster without zones) the count over every node that kube-scheduler makes goes unused.
+            needsDomainCounts |= !hostname && keyOnFeasible[c];
             weights[c] = Math.Log((hostname ? feasible.Count - ignoredCount : _pairCounts[c].Count) + 2);
         }
 
@@ -144,7 +149,7 @@ internal sealed class PodTopologySpread(SchedulerCache cache, DefaultSpreadSelec
                 for (var c = 0; c < _constraints.Count; c++)
                 {
                     var constraint = _constraints[c];
-                    if (constraint.TopologyKey == HostnameKey || constraint.Counts is null) continue;
+                    if (constraint.TopologyKey == HostnameKey || constraint.Counts is null || !keyOnFeasible[c]) continue;
                     if (!Includes(constraint, pod, node, ref affinityMatch)) continue;
                     var value = node.TopologyValue(constraint.TopologyKey) ?? "";
                     ref var count = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrNullRef(_pairCounts[c], value);
@@ -224,7 +229,7 @@ internal sealed class PodTopologySpread(SchedulerCache cache, DefaultSpreadSelec
 
     /// <summary>Counts for a selector; null when it selects nothing (a missing or empty selector counts no pods).</summary>
     private SelectorCounts? CountsFor(PodInfo pod, PodSelector? selector) =>
-        selector is null || selector.IsEmpty ? null : cache.SelectorCounts.Get(pod.Namespace, selector, cache.AllPods());
+        selector is null || selector.IsEmpty ? null : cache.SelectorCountsFor(pod.Namespace, selector);
 
     /// <summary>A constraint's labelSelector plus, for each matchLabelKeys key the pod has, that key's value.</summary>
     private static PodSelector? OwnSelector(V1TopologySpreadConstraint c, IDictionary<string, string>? podLabels)
