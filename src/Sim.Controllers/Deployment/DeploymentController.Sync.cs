@@ -21,11 +21,18 @@ public sealed partial class DeploymentController
         var newRevision = DeploymentUtil.MaxRevision(old) + 1;
         if (existing is not null)
         {
-            var copy = ModelCopy.Clone(existing);
-            var annotationsUpdated = DeploymentUtil.SetNewReplicaSetAnnotations(d, copy, newRevision, exists: true);
-            var minReadyChanged = (copy.Spec.MinReadySeconds ?? 0) != (d.Spec.MinReadySeconds ?? 0);
+            // Most syncs change nothing here: work out the annotations on a copy of them alone, and copy the whole
+            // ReplicaSet only to write it. Unchanged, the cached object is returned (callers copy before writing).
+            var probe = ModelCopy.ShallowCopy(existing);
+            probe.Metadata = ModelCopy.ShallowCopy(existing.Metadata);
+            if (existing.Metadata.Annotations is { } annotations) probe.Metadata.Annotations = new Dictionary<string, string>(annotations);
+            var annotationsUpdated = DeploymentUtil.SetNewReplicaSetAnnotations(d, probe, newRevision, exists: true);
+            var minReadyChanged = (existing.Spec.MinReadySeconds ?? 0) != (d.Spec.MinReadySeconds ?? 0);
+            var copy = existing;
             if (annotationsUpdated || minReadyChanged)
             {
+                copy = ModelCopy.Clone(existing);
+                copy.Metadata.Annotations = probe.Metadata.Annotations;
                 copy.Spec.MinReadySeconds = d.Spec.MinReadySeconds;
                 var updated = Context.Client.Update(copy);
                 if (!updated.IsSuccess) return (null, updated.Error!.Message);

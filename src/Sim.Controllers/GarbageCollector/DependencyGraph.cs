@@ -20,7 +20,16 @@ internal sealed class DependencyGraph
     /// <summary>Inserts a node, or replaces the one with its uid, re-pointing its owner edges.</summary>
     public void Put(GraphNode node)
     {
-        if (_nodes.TryGetValue(node.Uid, out var old)) RemoveOwnerEdges(old);
+        if (_nodes.TryGetValue(node.Uid, out var old))
+        {
+            // The same owners keep the same edges (most updates).
+            if (OwnerReferenceDiff.Unchanged(old.Owners, node.Owners))
+            {
+                _nodes[node.Uid] = node;
+                return;
+            }
+            RemoveOwnerEdges(old);
+        }
         _nodes[node.Uid] = node;
         foreach (var owner in node.Owners)
         {

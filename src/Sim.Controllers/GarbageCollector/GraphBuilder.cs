@@ -45,6 +45,11 @@ internal sealed class GraphBuilder(DependencyGraph graph, Action<string> attempt
             newReferences = node.Owners;
             EnqueueDependentsNotMatching(node);
         }
+        else if (OwnerReferenceDiff.Unchanged(existing.Owners, node.Owners))
+        {
+            graph.Put(node);
+            newReferences = [];
+        }
         else
         {
             var diff = OwnerReferenceDiff.Between(existing.Owners, node.Owners);

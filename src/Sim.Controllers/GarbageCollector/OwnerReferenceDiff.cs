@@ -32,6 +32,16 @@ internal sealed record OwnerReferenceDiff(
         return new OwnerReferenceDiff(added, removed, changed);
     }
 
+    /// <summary>Whether the references are the same, in the same order (most updates: nothing to diff).</summary>
+    public static bool Unchanged(IReadOnlyList<V1OwnerReference> old, IReadOnlyList<V1OwnerReference> current)
+    {
+        if (ReferenceEquals(old, current)) return true;
+        if (old.Count != current.Count) return false;
+        for (var i = 0; i < old.Count; i++)
+            if (!SameReference(old[i], current[i])) return false;
+        return true;
+    }
+
     /// <summary>Whether the reference keeps its owner from finishing a foreground deletion.</summary>
     public static bool Blocks(V1OwnerReference reference) => reference.BlockOwnerDeletion == true;
 

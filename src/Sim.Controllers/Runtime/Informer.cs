@@ -39,10 +39,14 @@ public sealed class Informer<T> : IInformer where T : class, KubeObject
     /// <summary>Whether the initial list has been loaded.</summary>
     public bool HasSynced { get; private set; }
 
-    /// <summary>Adds a secondary index (call before <see cref="Start"/>).</summary>
-    public void AddIndex(string name, Func<T, string[]> keys)
+    /// <summary>Adds a secondary index under which an object may appear several times (call before <see cref="Start"/>).</summary>
+    public void AddIndex(string name, Func<T, string[]> keys) => Add(name, new Index(keys, null));
+
+    /// <summary>Adds a secondary index giving each object at most one key, null for none (call before <see cref="Start"/>).</summary>
+    public void AddIndex(string name, Func<T, string?> key) => Add(name, new Index(null, key));
+
+    private void Add(string name, Index index)
     {
-        var index = new Index(keys);
         if (_indexes.Remove(name, out var replaced)) _indexList.Remove(replaced);
         _indexes[name] = index;
         _indexList.Add(index);
@@ -104,10 +108,17 @@ public sealed class Informer<T> : IInformer where T : class, KubeObject
         _cache[key] = obj;
         foreach (var index in _indexList)
         {
-            var keys = index.Keys(obj);
-            // Most updates keep every index key (a status change): replace the object in place, don't move it.
+            if (index.Single is { } single)
+            {
+                // Most updates keep every index key (a status change): replace the object in place, don't move it.
+                var k = single(obj);
+                if (old is not null && single(old) is { } was && was != k) index.Remove(was, key);
+                if (k is not null) index.Put(k, key, obj);
+                continue;
+            }
+            var keys = index.Multi!(obj);
             if (old is not null)
-                foreach (var k in index.Keys(old))
+                foreach (var k in index.Multi(old))
                     if (Array.IndexOf(keys, k) < 0) index.Remove(k, key);
             foreach (var k in keys) index.Put(k, key, obj);
         }
@@ -117,14 +128,22 @@ public sealed class Informer<T> : IInformer where T : class, KubeObject
     {
         var key = Key(obj);
         foreach (var index in _indexList)
-            foreach (var k in index.Keys(obj))
-                index.Remove(k, key);
+        {
+            if (index.Single is { } single)
+            {
+                if (single(obj) is { } k) index.Remove(k, key);
+                continue;
+            }
+            foreach (var k in index.Multi!(obj)) index.Remove(k, key);
+        }
     }
 
-    /// <summary>A secondary index: the function naming an object's keys, and the objects under each key.</summary>
-    private sealed class Index(Func<T, string[]> keys)
+    /// <summary>A secondary index: the function naming an object's keys (one or several), and the objects under each key.</summary>
+    private sealed class Index(Func<T, string[]>? multi, Func<T, string?>? single)
     {
-        public Func<T, string[]> Keys { get; } = keys;
+        public Func<T, string[]>? Multi { get; } = multi;
+
+        public Func<T, string?>? Single { get; } = single;
 
         public Dictionary<string, Dictionary<(string, string), T>> Buckets { get; } = new(StringComparer.Ordinal);
 

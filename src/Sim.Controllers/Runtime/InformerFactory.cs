@@ -31,12 +31,12 @@ public sealed class InformerFactory(ApiClient client)
     {
         if (_informers.TryGetValue(typeof(T), out var existing)) return (Informer<T>)existing;
         var informer = new Informer<T>(client);
-        informer.AddIndex(ByNamespace, o => [o.Metadata.NamespaceProperty ?? ""]);
+        informer.AddIndex(ByNamespace, o => (string?)(o.Metadata.NamespaceProperty ?? ""));
         informer.AddIndex(ByOwnerUid, OwnerUids);
-        informer.AddIndex(ByControllerUid, o => OwnerReferences.ControllerOf(o) is { } c ? [c.Uid] : []);
-        informer.AddIndex(OrphansByNamespace, o => OwnerReferences.ControllerOf(o) is null ? [o.Metadata.NamespaceProperty ?? ""] : []);
+        informer.AddIndex(ByControllerUid, o => OwnerReferences.ControllerOf(o)?.Uid);
+        informer.AddIndex(OrphansByNamespace, o => OwnerReferences.ControllerOf(o) is null ? o.Metadata.NamespaceProperty ?? "" : null);
         if (typeof(T) == typeof(k8s.Models.V1Pod))
-            informer.AddIndex(ByNode, o => ((k8s.Models.V1Pod)(object)o).Spec?.NodeName is { Length: > 0 } n ? [n] : []);
+            informer.AddIndex(ByNode, o => ((k8s.Models.V1Pod)(object)o).Spec?.NodeName is { Length: > 0 } n ? n : null);
         _informers[typeof(T)] = informer;
         _order.Add(informer);
         return informer;

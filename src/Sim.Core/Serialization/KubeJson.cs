@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -59,6 +60,7 @@ public static class KubeJson
         options.Converters.Add(new JsonStringEnumConverter());
         options.Converters.Add(new KubeTimeConverter());
         options.Converters.Add(new SortedStringMapConverterFactory());
+        options.Converters.Add(new CanonicalQuantityConverter());
         options.MakeReadOnly();
         return options;
     }
@@ -153,6 +155,26 @@ public static class KubeJson
             value /= 10;
         }
         p += width;
+    }
+
+    /// <summary>
+    /// Quantities as KubernetesClient writes them (canonical form), remembered per instance: canonicalizing takes
+    /// big-number arithmetic, and the same few request and capacity instances are written with every pod and node.
+    /// </summary>
+    private sealed class CanonicalQuantityConverter : JsonConverter<ResourceQuantity>
+    {
+        private static readonly ConditionalWeakTable<ResourceQuantity, string> Canonical = [];
+
+        public override ResourceQuantity Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            reader.TokenType switch
+            {
+                JsonTokenType.String => new ResourceQuantity(reader.GetString()),
+                JsonTokenType.Number => new ResourceQuantity(System.Text.Encoding.UTF8.GetString(reader.ValueSpan)),
+                _ => throw new JsonException("quantities must be strings or numbers"),
+            };
+
+        public override void Write(Utf8JsonWriter writer, ResourceQuantity value, JsonSerializerOptions options) =>
+            writer.WriteStringValue(Canonical.GetValue(value, static q => q.ToString()));
     }
 
     private sealed class SortedStringMapConverterFactory : JsonConverterFactory
