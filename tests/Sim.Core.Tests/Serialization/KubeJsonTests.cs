@@ -80,4 +80,33 @@ public class KubeJsonTests
             Assert.Equal(t.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture), Encoding.UTF8.GetString(KubeJson.FormatTime(t, buffer, 6)));
         }
     }
+
+    [Fact]
+    public void Quantities_AreWrittenInCanonicalForm_EveryTime()
+    {
+        var container = new V1Container
+        {
+            Name = "web",
+            Resources = new V1ResourceRequirements
+            {
+                Requests = new Dictionary<string, ResourceQuantity> { ["cpu"] = new("0.5"), ["memory"] = new("1048576") },
+                Limits = new Dictionary<string, ResourceQuantity> { ["cpu"] = new("1000m"), ["memory"] = new("1Gi") },
+            },
+        };
+        const string expected = """{"name":"web","resources":{"limits":{"cpu":"1","memory":"1Gi"},"requests":{"cpu":"500m","memory":"1048576"}}}""";
+        Assert.Equal(expected, KubeJson.Serialize(container));
+        Assert.Equal(expected, KubeJson.Serialize(container));
+        var buffer = new System.IO.MemoryStream();
+        using (var writer = new System.Text.Json.Utf8JsonWriter(buffer)) KubeJson.Write(writer, container);
+        Assert.Equal(expected, System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
+    }
+
+    [Fact]
+    public void Quantities_ReadFromStringsAndNumbers()
+    {
+        var requests = KubeJson.Deserialize<V1ResourceRequirements>("""{"requests":{"cpu":2,"memory":"64Mi"},"limits":{"cpu":0.25}}""");
+        Assert.Equal("2", requests.Requests["cpu"].ToString());
+        Assert.Equal("64Mi", requests.Requests["memory"].ToString());
+        Assert.Equal("250m", requests.Limits["cpu"].ToString());
+    }
 }
