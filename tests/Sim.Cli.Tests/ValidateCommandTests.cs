@@ -41,6 +41,15 @@ public class ValidateCommandTests
     }
 
     [Fact]
+    public void UnclosedFlowSequence_ExitsTwoWithAPositionAndNoStackTrace()
+    {
+        var file = Cli.Write("a: [1, 2\nb: c\n");
+        var (exit, _, stderr) = Cli.Validate(file);
+        Assert.Equal(2, exit);
+        Assert.Equal($"{file}:2:1: yaml: did not find expected ',' or ']'", stderr.Trim());
+    }
+
+    [Fact]
     public void MissingFile_ExitsTwo()
     {
         var (exit, _, stderr) = Cli.Validate("/nonexistent/x.yaml");

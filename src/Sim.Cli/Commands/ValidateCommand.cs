@@ -24,31 +24,43 @@ internal static class ValidateCommand
         var failed = false;
         foreach (var file in files)
         {
-            if (IsScenario(file))
+            try
             {
-                try
-                {
-                    var scenario = ScenarioLoader.LoadFile(file);
-                    stdout.WriteLine($"{file}: valid scenario \"{scenario.Name}\" ({scenario.Steps.Count} steps, {scenario.Cluster.Nodes.Count} nodes)");
-                }
-                catch (ScenarioLoadException e)
-                {
-                    foreach (var error in e.Errors) stderr.WriteLine(error);
-                    failed = true;
-                }
-                continue;
+                failed |= !ValidateOne(file, scratch, stdout, stderr);
             }
-            var loaded = ManifestLoader.LoadFile(file);
-            var errors = ManifestValidator.Validate(loaded, scratch);
-            foreach (var e in errors) stderr.WriteLine(e);
-            if (errors.Count > 0)
+            catch (Exception e) when (e is not OutOfMemoryException)
             {
+                // Input nobody foresaw must still get a line naming the file, not a stack trace.
+                stderr.WriteLine($"{file}: could not be read: {e.Message}");
                 failed = true;
-                continue;
             }
-            stdout.WriteLine($"{file}: valid ({Describe(loaded.Documents)})");
         }
         return failed ? ExitCodes.InvalidInput : ExitCodes.Ok;
+    }
+
+    /// <summary>Validates one file, printing what it found; false when it is invalid.</summary>
+    private static bool ValidateOne(string file, ApiServer scratch, TextWriter stdout, TextWriter stderr)
+    {
+        if (IsScenario(file))
+        {
+            try
+            {
+                var scenario = ScenarioLoader.LoadFile(file);
+                stdout.WriteLine($"{file}: valid scenario \"{scenario.Name}\" ({scenario.Steps.Count} steps, {scenario.Cluster.Nodes.Count} nodes)");
+            }
+            catch (ScenarioLoadException e)
+            {
+                foreach (var error in e.Errors) stderr.WriteLine(error);
+                return false;
+            }
+            return true;
+        }
+        var loaded = ManifestLoader.LoadFile(file);
+        var errors = ManifestValidator.Validate(loaded, scratch);
+        foreach (var e in errors) stderr.WriteLine(e);
+        if (errors.Count > 0) return false;
+        stdout.WriteLine($"{file}: valid ({Describe(loaded.Documents)})");
+        return true;
     }
 
     private static bool IsScenario(string file)

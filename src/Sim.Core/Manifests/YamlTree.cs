@@ -78,7 +78,10 @@ public static class YamlTree
     public static List<(YNode? Root, SourcePosition Start)> ReadDocuments(string text)
     {
         var docs = new List<(YNode?, SourcePosition)>();
-        var parser = new Parser(new StringReader(text));
+        var scanner = new Scanner(new StringReader(text));
+        var parser = new Parser(scanner);
+        // The closing character of each open collection ('\0' for block style), to name what an unclosed one lacks.
+        var closers = new Stack<char>();
         var anchors = new Dictionary<string, YNode>(StringComparer.Ordinal);
         var stack = new Stack<(YNode Node, YScalar? PendingKey)>();
         YNode? root = null;
@@ -109,33 +112,39 @@ public static class YamlTree
                     }
                     case AnchorAlias a:
                     {
-                        if (++aliases > MaxAliases) throw new YamlReadException(pos, $"document has more than {MaxAliases} aliases");
+                        if (++aliases > MaxAliases) throw new YamlReadException(pos, $"yaml: document has more than {MaxAliases} aliases");
                         if (!anchors.TryGetValue(a.Value.Value, out var target))
-                            throw new YamlReadException(pos, $"unknown anchor '{a.Value.Value}' referenced");
+                            throw new YamlReadException(pos, $"yaml: unknown anchor '{a.Value.Value}' referenced");
+                        // A collection still open is an ancestor: the alias would make the tree a cycle.
+                        foreach (var (open, _) in stack)
+                            if (ReferenceEquals(open, target)) throw new YamlReadException(pos, $"yaml: anchor '{a.Value.Value}' value contains itself");
                         Attach(target, ref root, stack);
                         break;
                     }
                     case MappingStart m:
                     {
-                        if (stack.Count >= MaxDepth) throw new YamlReadException(pos, $"document is nested more than {MaxDepth} levels deep");
+                        if (stack.Count >= MaxDepth) throw new YamlReadException(pos, $"yaml: document is nested more than {MaxDepth} levels deep");
                         var node = new YMapping(pos);
                         if (!m.Anchor.IsEmpty) anchors[m.Anchor.Value] = node;
                         Attach(node, ref root, stack);
                         stack.Push((node, null));
+                        closers.Push(m.Style == MappingStyle.Flow ? '}' : '\0');
                         break;
                     }
                     case SequenceStart q:
                     {
-                        if (stack.Count >= MaxDepth) throw new YamlReadException(pos, $"document is nested more than {MaxDepth} levels deep");
+                        if (stack.Count >= MaxDepth) throw new YamlReadException(pos, $"yaml: document is nested more than {MaxDepth} levels deep");
                         var node = new YSequence(pos);
                         if (!q.Anchor.IsEmpty) anchors[q.Anchor.Value] = node;
                         Attach(node, ref root, stack);
                         stack.Push((node, null));
+                        closers.Push(q.Style == SequenceStyle.Flow ? ']' : '\0');
                         break;
                     }
                     case MappingEnd:
                     case SequenceEnd:
                         stack.Pop();
+                        closers.Pop();
                         break;
                 }
             }
@@ -143,6 +152,15 @@ public static class YamlTree
         catch (YamlException e)
         {
             throw new YamlReadException(new SourcePosition((int)e.Start.Line, (int)e.Start.Column), "yaml: " + Clean(e.Message));
+        }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner fails this way on some malformed input (an unclosed flow collection running into
+            // block content) instead of raising a YamlException: report where it stopped, in go-yaml's words.
+            var at = scanner.CurrentPosition;
+            var closer = closers.Count > 0 ? closers.Peek() : '\0';
+            var message = closer == '\0' ? "did not find expected node content" : $"did not find expected ',' or '{closer}'";
+            throw new YamlReadException(new SourcePosition((int)at.Line, (int)at.Column), "yaml: " + message);
         }
         return docs;
     }

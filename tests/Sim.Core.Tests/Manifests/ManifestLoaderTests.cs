@@ -109,6 +109,26 @@ public class ManifestLoaderTests
         Assert.Equal(5, error.Position!.Value.Line);
     }
 
+    [Theory]
+    [InlineData("a: [1, 2\nb: c\n", "did not find expected ',' or ']'")]
+    [InlineData("a: {x: 1\nb: c\n", "did not find expected ',' or '}'")]
+    public void UnclosedFlowCollection_IsAnErrorAtTheLineItBroke(string text, string expected)
+    {
+        var error = Assert.Single(ManifestLoader.LoadText(text, "flow.yaml").Errors);
+        Assert.StartsWith("flow.yaml:2:", error.ToString(), StringComparison.Ordinal);
+        Assert.EndsWith("yaml: " + expected, error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("&a [*a]")]
+    [InlineData("apiVersion: v1\nkind: ConfigMap\nmetadata: &m {name: x, labels: *m}\n")]
+    public void AliasInsideItsOwnAnchor_IsAnError(string text)
+    {
+        var error = Assert.Single(ManifestLoader.LoadText(text, "loop.yaml").Errors);
+        Assert.EndsWith("yaml: anchor 'a' value contains itself".Replace("'a'", text.StartsWith('&') ? "'a'" : "'m'", StringComparison.Ordinal), error.ToString(), StringComparison.Ordinal);
+        Assert.StartsWith("loop.yaml:", error.ToString(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void DuplicateKey_IsAnError()
     {
