@@ -75,6 +75,12 @@ internal static class ValidateCommand
         }
     }
 
-    private static string Describe(IReadOnlyList<ManifestDocument> docs) =>
-        docs.Count == 0 ? "no objects" : string.Join(", ", docs.Select(d => d.Describe));
+    private static string Describe(IReadOnlyList<ManifestDocument> docs)
+    {
+        if (docs.Count == 0) return "no objects";
+        if (docs.Count <= 5) return string.Join(", ", docs.Select(d => d.Describe));
+        // A long file is summarized by kind, in the order the kinds first appear.
+        var kinds = docs.GroupBy(d => d.Object.Kind ?? "?").Select(g => $"{g.Count()} {g.Key}");
+        return $"{docs.Count} objects: {string.Join(", ", kinds)}";
+    }
 }

@@ -80,7 +80,12 @@ internal sealed partial class YamlToJson
         switch (shape.Kind)
         {
             case ShapeKind.String:
-                return YamlScalars.IsNull(scalar) ? null : JsonValue.Create(scalar.Value);
+                if (YamlScalars.IsNull(scalar)) return null;
+                // kubectl turns YAML into JSON without looking at the schema: an unquoted 8080, 1.10 or yes becomes a
+                // number or bool, which the API server's decoder refuses for a string field.
+                if (YamlScalars.TryBool(scalar, out _) || YamlScalars.TryInteger(scalar, out _) || YamlScalars.TryFloat(scalar, out _))
+                    return Mismatch(node, "string", shape, path, owner);
+                return JsonValue.Create(scalar.Value);
             case ShapeKind.Bool:
                 if (YamlScalars.TryBool(scalar, out var b)) return JsonValue.Create(b);
                 return Mismatch(node, "scalar", shape, path, owner);
@@ -127,6 +132,9 @@ internal sealed partial class YamlToJson
         }
         return JsonValue.Create(scalar.Value);
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\[[^\]]*\]")]
+    private static partial System.Text.RegularExpressions.Regex IndexOrKey();
 
     [System.Text.RegularExpressions.GeneratedRegex("^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$")]
     private static partial System.Text.RegularExpressions.Regex QuantityPattern();
@@ -195,7 +203,8 @@ internal sealed partial class YamlToJson
             ShapeKind.List => "[]" + ElementName(shape.Element!),
             _ => ModelSchema.GoScalarName(shape.ClrType),
         };
-        var fieldPart = path.Length == 0 ? "Go value" : $"Go struct field {ModelSchema.GoTypeName(owner)}.{path}";
+        // encoding/json names the field by its JSON path without list indexes or map keys.
+        var fieldPart = path.Length == 0 ? "Go value" : $"Go struct field {ModelSchema.GoTypeName(owner)}.{IndexOrKey().Replace(path, "")}";
         Problem(node.Start, $"json: cannot unmarshal {actual} into {fieldPart} of type {(shape.Kind == ShapeKind.Object ? ModelSchema.GoTypeName(shape.ClrType) : target)}");
         _ = expected;
         return null;

@@ -91,13 +91,25 @@ public class ManifestLoaderTests
         Assert.Equal("d.yaml:6:13: Deployment in version \"v1\" cannot be handled as a Deployment: json: cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32", error.ToString());
     }
 
-    [Fact]
-    public void NumbersGivenToStringFields_KeepTheirText()
+    [Theory]
+    [InlineData("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  port: 8080\n", "c.yaml:6:9: ConfigMap in version \"v1\" cannot be handled as a ConfigMap: json: cannot unmarshal number into Go struct field ConfigMap.data of type string")]
+    [InlineData("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  labels:\n    version: 1.10\n", "c.yaml:6:14: ConfigMap in version \"v1\" cannot be handled as a ConfigMap: json: cannot unmarshal number into Go struct field ObjectMeta.metadata.labels of type string")]
+    [InlineData("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  enabled: yes\n", "c.yaml:6:12: ConfigMap in version \"v1\" cannot be handled as a ConfigMap: json: cannot unmarshal bool into Go struct field ConfigMap.data of type string")]
+    [InlineData("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: c\n    image: busybox\n    command: [sleep, 30]\n", "c.yaml:8:22: Pod in version \"v1\" cannot be handled as a Pod: json: cannot unmarshal number into Go struct field Container.spec.containers.command of type string")]
+    public void UnquotedNumbersAndBoolsInStringFields_AreRefusedLikeTheApiServer(string text, string expected)
     {
-        var text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  labels:\n    version: 1.10\ndata:\n  enabled: yes\n";
+        var error = Assert.Single(ManifestLoader.LoadText(text, "c.yaml").Errors);
+        Assert.Equal(expected, error.ToString());
+    }
+
+    [Fact]
+    public void QuotedNumbersInStringFields_KeepTheirText()
+    {
+        var text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  labels:\n    version: \"1.10\"\ndata:\n  enabled: 'yes'\n  name: nginx\n";
         var cm = (V1ConfigMap)ManifestLoader.LoadText(text, "c.yaml").Documents.Single().Object;
         Assert.Equal("1.10", cm.Metadata.Labels["version"]);
         Assert.Equal("yes", cm.Data["enabled"]);
+        Assert.Equal("nginx", cm.Data["name"]);
     }
 
     [Fact]
