@@ -151,6 +151,10 @@ public class ScenarioLoaderTests
         Assert.Equal("scenario.yaml:1:1: missing required field \"name\"", OnlyError("steps: []\n"));
 
     [Fact]
+    public void NodeCapacityBeyondInt64_IsCappedAsKubernetesCapsQuantities() =>
+        Assert.Equal("9223372036854775807", Load("name: x\ncluster: {nodes: {count: 1, cpu: 1e999999}}\n").Cluster.Nodes[0].Cpu);
+
+    [Fact]
     public void BadNodeQuantity_IsExplained() =>
         Assert.Equal("scenario.yaml:2:34: \"cpu\" must be a positive Kubernetes quantity such as \"4\", \"500m\" or \"8Gi\", got \"lots\"",
             OnlyError("name: x\ncluster: {nodes: {count: 1, cpu: lots}}\n"));

@@ -46,7 +46,7 @@ internal static class ValidateCommand
             try
             {
                 var scenario = ScenarioLoader.LoadFile(file);
-                stdout.WriteLine($"{file}: valid scenario \"{scenario.Name}\" ({scenario.Steps.Count} steps, {scenario.Cluster.Nodes.Count} nodes)");
+                stdout.WriteLine($"{file}: valid scenario \"{scenario.Name}\" ({Count(scenario.Steps.Count, "step")}, {Count(scenario.Cluster.Nodes.Count, "node")})");
             }
             catch (ScenarioLoadException e)
             {
@@ -83,4 +83,6 @@ internal static class ValidateCommand
         var kinds = docs.GroupBy(d => d.Object.Kind ?? "?").Select(g => $"{g.Count()} {g.Key}");
         return $"{docs.Count} objects: {string.Join(", ", kinds)}";
     }
+
+    private static string Count(int n, string noun) => n == 1 ? $"1 {noun}" : $"{n} {noun}s";
 }

@@ -90,7 +90,9 @@ internal sealed partial class YamlToJson
                 if (YamlScalars.TryBool(scalar, out var b)) return JsonValue.Create(b);
                 return Mismatch(node, "scalar", shape, path, owner);
             case ShapeKind.Integer:
-                if (YamlScalars.TryInteger(scalar, out var i)) return JsonValue.Create(i);
+                // An int32 field refuses a number it cannot hold, naming it ("cannot unmarshal number 99999999999").
+                if (YamlScalars.TryInteger(scalar, out var i) && ((Nullable.GetUnderlyingType(shape.ClrType) ?? shape.ClrType) != typeof(int) || i is >= int.MinValue and <= int.MaxValue))
+                    return JsonValue.Create(i);
                 return Mismatch(node, "scalar", shape, path, owner);
             case ShapeKind.Number:
                 if (YamlScalars.TryInteger(scalar, out var n)) return JsonValue.Create(n);
@@ -100,17 +102,22 @@ internal sealed partial class YamlToJson
                 if (scalar.IsPlain && YamlScalars.TryInteger(scalar, out var ios)) return JsonValue.Create(ios);
                 return JsonValue.Create(scalar.Value);
             case ShapeKind.Quantity:
-                try
-                {
-                    _ = new ResourceQuantity(scalar.Value);
-                    if (scalar.Value.Length == 0 || !QuantityPattern().IsMatch(scalar.Value)) throw new FormatException();
-                }
-                catch (Exception e) when (e is FormatException or ArgumentException or OverflowException)
+                if (scalar.Value.Length == 0 || !QuantityPattern().IsMatch(scalar.Value))
                 {
                     Problem(node.Start, $"quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'");
                     return null;
                 }
-                return JsonValue.Create(scalar.Value);
+                var quantity = QuantityRange.Clamp(scalar.Value);
+                try
+                {
+                    _ = new ResourceQuantity(quantity);
+                }
+                catch (Exception e) when (e is FormatException or ArgumentException or OverflowException)
+                {
+                    Problem(node.Start, "unable to parse quantity's suffix");
+                    return null;
+                }
+                return JsonValue.Create(quantity);
             case ShapeKind.Time:
                 if (!DateTime.TryParse(scalar.Value, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out _))
                 {

@@ -168,8 +168,8 @@ public static class KubeJson
         public override ResourceQuantity Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
             reader.TokenType switch
             {
-                JsonTokenType.String => new ResourceQuantity(reader.GetString()),
-                JsonTokenType.Number => new ResourceQuantity(System.Text.Encoding.UTF8.GetString(reader.ValueSpan)),
+                JsonTokenType.String => new ResourceQuantity(QuantityRange.Clamp(reader.GetString() ?? "")),
+                JsonTokenType.Number => new ResourceQuantity(QuantityRange.Clamp(System.Text.Encoding.UTF8.GetString(reader.ValueSpan))),
                 _ => throw new JsonException("quantities must be strings or numbers"),
             };
 

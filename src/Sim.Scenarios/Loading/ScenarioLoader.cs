@@ -1,4 +1,5 @@
 using k8s.Models;
+using Sim.Core.Serialization;
 using Sim.Core.Api;
 using Sim.Core.Kernel;
 using Sim.Core.Manifests;
@@ -205,6 +206,7 @@ public static class ScenarioLoader
     {
         var text = f.String(map, key);
         if (text is null) return null;
+        text = QuantityRange.Clamp(text);
         try
         {
             if (new ResourceQuantity(text).ToDecimal() <= 0) throw new FormatException();

@@ -103,6 +103,30 @@ public class ManifestLoaderTests
     }
 
     [Fact]
+    public void PortTooLargeForInt32_IsRefusedWithItsPosition()
+    {
+        var text = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: c, image: busybox, ports: [{containerPort: 99999999999}]}]\n";
+        var error = Assert.Single(ManifestLoader.LoadText(text, "c.yaml").Errors);
+        Assert.Equal("c.yaml:5:66: Pod in version \"v1\" cannot be handled as a Pod: json: cannot unmarshal number 99999999999 into Go struct field ContainerPort.spec.containers.ports.containerPort of type int32", error.ToString());
+    }
+
+    [Theory]
+    [InlineData("1e999999", "9223372036854775807")]
+    [InlineData("-1e999999", "-9223372036854775807")]
+    [InlineData("123456789012345678901234567890Ei", "9223372036854775807")]
+    [InlineData("1e-999999", "1n")]
+    [InlineData("0.0000000000000000001", "1n")]
+    [InlineData("1e3", "1e3")]
+    public void QuantitiesOutsideInt64_AreStoredAsTheApiServerCapsThem(string written, string stored)
+    {
+        var text = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: c, image: busybox, resources: {requests: {cpu: \"" + written + "\"}}}]\n";
+        var result = ManifestLoader.LoadText(text, "c.yaml");
+        Assert.Empty(result.Errors);
+        var pod = Assert.IsType<V1Pod>(Assert.Single(result.Documents).Object);
+        Assert.Equal(new ResourceQuantity(stored).ToString(), pod.Spec.Containers[0].Resources.Requests["cpu"].ToString());
+    }
+
+    [Fact]
     public void QuotedNumbersInStringFields_KeepTheirText()
     {
         var text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  labels:\n    version: \"1.10\"\ndata:\n  enabled: 'yes'\n  name: nginx\n";
