@@ -195,11 +195,22 @@ public static class YamlTree
         }
     }
 
+    // YamlDotNet words its problems as "While <context>, <problem>."; go-yaml, which kubectl and the API server
+    // use, reports only libyaml's problem, and words two of them differently.
     private static string Clean(string message)
     {
-        var m = message;
+        var m = message.Trim();
         var idx = m.IndexOf("): ", StringComparison.Ordinal);
         if (m.StartsWith('(') && idx > 0) m = m[(idx + 3)..];
-        return m.Trim();
+        if (m.StartsWith("While ", StringComparison.Ordinal) && m.IndexOf(", ", StringComparison.Ordinal) is > 0 and var comma)
+            m = m[(comma + 2)..];
+        m = m.TrimEnd('.');
+        m = m switch
+        {
+            "found invalid mapping" => "mapping values are not allowed in this context",
+            "found invalid tab as indentation" => "found character that cannot start any token",
+            _ => m,
+        };
+        return m.Length > 0 ? char.ToLowerInvariant(m[0]) + m[1..] : m;
     }
 }

@@ -146,6 +146,19 @@ public class ManifestLoaderTests
     }
 
     [Theory]
+    [InlineData("a: b\n  c: d\n", "2:4", "mapping values are not allowed in this context")]
+    [InlineData("a: b: c\n", "1:5", "mapping values are not allowed in this context")]
+    [InlineData("a:\n  - b\n  c: d\n", "3:3", "did not find expected '-' indicator")]
+    [InlineData("a: b\n- c\n", "2:1", "did not find expected key")]
+    [InlineData("a: \"open\n", "1:4", "found unexpected end of stream")]
+    [InlineData("a: @x\n", "1:4", "found character that cannot start any token")]
+    public void BrokenYaml_IsWordedAsKubectlWordsIt(string text, string position, string expected)
+    {
+        var error = Assert.Single(ManifestLoader.LoadText(text, "b.yaml").Errors);
+        Assert.Equal($"b.yaml:{position}: yaml: {expected}", error.ToString());
+    }
+
+    [Theory]
     [InlineData("a: [1, 2\nb: c\n", "did not find expected ',' or ']'")]
     [InlineData("a: {x: 1\nb: c\n", "did not find expected ',' or '}'")]
     public void UnclosedFlowCollection_IsAnErrorAtTheLineItBroke(string text, string expected)
