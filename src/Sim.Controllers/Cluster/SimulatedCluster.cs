@@ -1,5 +1,6 @@
 using Sim.Controllers.Deployment;
 using Sim.Controllers.GarbageCollector;
+using Sim.Controllers.Namespace;
 using Sim.Controllers.ReplicaSet;
 using Sim.Controllers.Scheduler;
 using Sim.Controllers.Runtime;
@@ -69,6 +70,7 @@ public sealed class SimulatedCluster
         _ = new DeploymentController(manager);
         _ = new ReplicaSetController(manager);
         _ = new GarbageCollectorController(manager);
+        _ = new NamespaceController(manager);
         manager.Informers.Start();
 
         // kube-scheduler: its own process, informers and random stream.

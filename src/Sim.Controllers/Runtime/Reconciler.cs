@@ -28,11 +28,11 @@ public readonly record struct ReconcileResult(SimDuration? RequeueAfter, string?
 /// </summary>
 public abstract class Reconciler
 {
-    /// <summary>A reconciler whose queue runs on <paramref name="context"/>'s loop.</summary>
-    protected Reconciler(ControllerContext context)
+    /// <summary>A reconciler whose queue runs on <paramref name="context"/>'s loop, retrying failures after at most <paramref name="maxRetryDelay"/>.</summary>
+    protected Reconciler(ControllerContext context, SimDuration? maxRetryDelay = null)
     {
         Context = context;
-        Queue = new WorkQueue<NamespacedName>(context.Loop, Process);
+        Queue = new WorkQueue<NamespacedName>(context.Loop, Process, maxRetryDelay);
     }
 
     /// <summary>Shared machinery: loop, client, informers, clock.</summary>

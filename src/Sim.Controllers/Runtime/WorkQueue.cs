@@ -6,23 +6,27 @@ namespace Sim.Controllers.Runtime;
 /// <summary>
 /// client-go's rate-limited work queue on the event loop: a key queued twice before it is processed is processed
 /// once; each key is processed in its own loop step, after the instant's other work (so a burst of changes is seen
-/// as one); failures retry with per-key exponential backoff (5 ms doubling to 1000 s) until forgotten.
+/// as one); failures retry with per-key exponential backoff (5 ms doubling to 1000 s unless the controller caps it
+/// lower) until forgotten.
 /// </summary>
 public sealed class WorkQueue<TKey> where TKey : notnull
 {
     private static readonly SimDuration BaseDelay = SimDuration.FromMilliseconds(5);
-    private static readonly SimDuration MaxDelay = SimDuration.FromSeconds(1000);
+    private static readonly SimDuration DefaultMaxDelay = SimDuration.FromSeconds(1000);
 
     private readonly EventLoop _loop;
     private readonly Action<TKey> _process;
+    private readonly SimDuration _maxDelay;
     private readonly HashSet<TKey> _dirty = [];
     private readonly Dictionary<TKey, int> _failures = [];
+    private readonly Dictionary<TKey, SimTime> _waiting = [];
 
-    /// <summary>A queue processing keys with <paramref name="process"/>.</summary>
-    public WorkQueue(EventLoop loop, Action<TKey> process)
+    /// <summary>A queue processing keys with <paramref name="process"/>, retrying failures after at most <paramref name="maxDelay"/> (default 1000 s).</summary>
+    public WorkQueue(EventLoop loop, Action<TKey> process, SimDuration? maxDelay = null)
     {
         _loop = loop;
         _process = process;
+        _maxDelay = maxDelay ?? DefaultMaxDelay;
     }
 
     /// <summary>How many keys wait to be processed.</summary>
@@ -39,7 +43,10 @@ public sealed class WorkQueue<TKey> where TKey : notnull
         });
     }
 
-    /// <summary>Queues a key after a delay.</summary>
+    /// <summary>
+    /// Queues a key after a delay. As client-go's delaying queue, a key waits at most once: a later time than the
+    /// one it already waits for is dropped, an earlier one replaces it.
+    /// </summary>
     public void AddAfter(TKey key, SimDuration delay)
     {
         if (delay <= SimDuration.Zero)
@@ -47,7 +54,16 @@ public sealed class WorkQueue<TKey> where TKey : notnull
             Add(key);
             return;
         }
-        _loop.ScheduleAfter(delay, () => Add(key));
+        var ready = _loop.Now + delay;
+        if (_waiting.TryGetValue(key, out var waiting) && waiting <= ready) return;
+        _waiting[key] = ready;
+        _loop.Schedule(ready, () =>
+        {
+            // Replaced by an earlier time, which has fired already.
+            if (!_waiting.TryGetValue(key, out var due) || due != ready) return;
+            _waiting.Remove(key);
+            Add(key);
+        });
     }
 
     /// <summary>Queues a key after its next backoff delay.</summary>
@@ -56,7 +72,7 @@ public sealed class WorkQueue<TKey> where TKey : notnull
         var failures = _failures.GetValueOrDefault(key);
         _failures[key] = failures + 1;
         var delay = BaseDelay.Ticks * Math.Pow(2, Math.Min(failures, 40));
-        AddAfter(key, new SimDuration((long)Math.Min(delay, MaxDelay.Ticks)));
+        AddAfter(key, new SimDuration((long)Math.Min(delay, _maxDelay.Ticks)));
     }
 
     /// <summary>Clears a key's backoff after a success.</summary>

@@ -64,6 +64,10 @@ public sealed class ApiClient
     public ApiResult<V1Pod> Bind(string ns, string podName, string nodeName, string? podUid = null) =>
         Server.Bind(ns, podName, nodeName, podUid);
 
+    /// <summary>PUT namespaces/{name}/finalize; see <see cref="ApiServer.Finalize"/>.</summary>
+    public ApiResult<V1Namespace> Finalize(string name, IReadOnlyList<string> specFinalizers, string? resourceVersion = null) =>
+        Server.Finalize(name, specFinalizers, resourceVersion);
+
     /// <summary>WATCH a kind; see <see cref="ApiServer.Watch"/>.</summary>
     public ApiResult<WatchSubscription> Watch<T>(string? ns, ListOptions? options, Action<WatchEvent> handler) where T : class, KubeObject =>
         Server.Watch(ResourceKinds.For<T>(), ns, options, handler);

@@ -314,6 +314,25 @@ public sealed partial class ApiServer
         return (V1Pod)Commit(ResourceKinds.Pod, WatchEventType.Modified, pod, existing);
     }
 
+    /// <summary>
+    /// PUT namespaces/{name}/finalize: replaces <c>spec.finalizers</c> and nothing else, the only way they change.
+    /// A terminating namespace left with no finalizers of either kind is removed by this write.
+    /// </summary>
+    public ApiResult<V1Namespace> Finalize(string name, IReadOnlyList<string> specFinalizers, string? resourceVersion = null)
+    {
+        var existing = (V1Namespace?)_store.Get(ResourceKinds.Namespace, ScopeNamespace(ResourceKinds.Namespace, null), name);
+        if (existing is null) return ApiError.NotFound(ResourceKinds.Namespace, name);
+        if (!string.IsNullOrEmpty(resourceVersion) && resourceVersion != existing.Metadata.ResourceVersion)
+            return ApiError.Conflict(ResourceKinds.Namespace, name);
+        var current = existing.Spec?.Finalizers ?? [];
+        if (current.SequenceEqual(specFinalizers)) return existing;
+        var ns = ModelCopy.ShallowCopy(existing);
+        ns.Metadata = ModelCopy.ShallowCopy(existing.Metadata);
+        ns.Spec = new V1NamespaceSpec { Finalizers = specFinalizers.Count == 0 ? null! : [.. specFinalizers] };
+        var type = ShouldDeleteDuringUpdate(ns) ? WatchEventType.Deleted : WatchEventType.Modified;
+        return (V1Namespace)Commit(ResourceKinds.Namespace, type, ns, existing);
+    }
+
     /// <summary>GET the scale subresource (autoscaling/v1 Scale) of a Deployment, ReplicaSet or StatefulSet.</summary>
     public ApiResult<V1Scale> GetScale(ResourceKind kind, string? ns, string name)
     {

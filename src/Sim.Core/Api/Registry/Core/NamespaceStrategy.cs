@@ -21,12 +21,19 @@ internal sealed class NamespaceStrategy : KindStrategy<V1Namespace>
         ns.Status = new V1NamespaceStatus { Phase = "Active" };
     }
 
+    // spec.finalizers change only through the finalize subresource.
     protected override void PrepareForUpdate(V1Namespace ns, V1Namespace old, StrategyContext ctx) =>
-        ns.Spec ??= old.Spec;
+        ns.Spec = old.Spec;
 
     protected override bool ChangesGeneration(V1Namespace obj, V1Namespace old) => false;
 
-    public override void PrepareForDelete(KubeObject obj) => ((V1Namespace)obj).Status = new V1NamespaceStatus { Phase = "Terminating" };
+    // The namespace registry marks a namespace itself: a deletionTimestamp and the Terminating phase, no grace period.
+    public override void PrepareForDelete(KubeObject obj)
+    {
+        var ns = (V1Namespace)obj;
+        ns.Metadata.DeletionGracePeriodSeconds = null;
+        ns.Status = new V1NamespaceStatus { Phase = "Terminating", Conditions = ns.Status?.Conditions };
+    }
 
     public override ApiError? CheckDelete(KubeObject obj) =>
         Undeletable.Contains(obj.Metadata.Name) ? ApiError.Forbidden(Kind, obj.Metadata.Name, "this namespace may not be deleted") : null;
