@@ -86,17 +86,17 @@ internal sealed class PodWorker
         if (pods + 1 > spec.MaxPods)
         {
             reason = "OutOfpods";
-            message = $"Pod was rejected: Node didn't have enough resource: pods, requested: 1, used: {pods}, capacity: {spec.MaxPods}";
+            message = $"Node didn't have enough resource: pods, requested: 1, used: {pods}, capacity: {spec.MaxPods}";
         }
         else if (cpu > 0 && usedCpu + cpu > capCpu)
         {
             reason = "OutOfcpu";
-            message = $"Pod was rejected: Node didn't have enough resource: cpu, requested: {cpu}, used: {usedCpu}, capacity: {capCpu}";
+            message = $"Node didn't have enough resource: cpu, requested: {cpu}, used: {usedCpu}, capacity: {capCpu}";
         }
         else if (mem > 0 && usedMem + mem > capMem)
         {
             reason = "OutOfmemory";
-            message = $"Pod was rejected: Node didn't have enough resource: memory, requested: {mem}, used: {usedMem}, capacity: {capMem}";
+            message = $"Node didn't have enough resource: memory, requested: {mem}, used: {usedMem}, capacity: {capMem}";
         }
         _startTime = Now;
         if (reason is not null)
@@ -104,12 +104,13 @@ internal sealed class PodWorker
             // Kubelet admission refuses a pod the scheduler placed on a node that no longer has room for it.
             _rejection = reason;
             _stage = Stage.Done;
+            // The event carries the admission message; only the status says it was a rejection (upstream's rejectPod).
             _kubelet.Recorder.Warning(Pod, reason, message!);
             WriteStatus(s =>
             {
                 s.Phase = "Failed";
                 s.Reason = reason;
-                s.Message = message;
+                s.Message = "Pod was rejected: " + message;
                 s.StartTime = _startTime.Value.ToKubeTime();
             });
             return;
@@ -208,7 +209,7 @@ internal sealed class PodWorker
                 QueueSync(SimDuration.FromMilliseconds(_kubelet.Random.NextInRange(10_000, 15_000)));
                 return false;
             }
-            _kubelet.Backoff.Next(key, finished);
+            _kubelet.Backoff.Next(key, finished, Now);
         }
         _busy = true;
         var generation = _generation;
@@ -252,7 +253,7 @@ internal sealed class PodWorker
             {
                 if (generation != _generation) return;
                 _lastPullFailure = Now;
-                _kubelet.ImageBackoff.Next(pullKey, Now);
+                _kubelet.ImageBackoff.Next(pullKey, Now, Now);
                 slot.WaitingReason = "ErrImagePull";
                 slot.WaitingMessage = error;
                 _kubelet.Recorder.Warning(Pod, "Failed", $"Failed to pull image \"{image}\": {error}", slot.FieldPath);

@@ -37,7 +37,7 @@ public class EventMessageTests
         Assert.Equal(3, c.ReadyPods("app=big").Count);
         var failed = c.Events("FailedScheduling").Single();
         Assert.Equal("Warning", failed.Type);
-        Assert.Equal("0/3 nodes are available: 3 Insufficient cpu. preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod.", failed.Message);
+        Assert.Equal("0/3 nodes are available: 3 Insufficient cpu. preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod..", failed.Message);
         var pending = c.Pods("app=big").Single(p => string.IsNullOrEmpty(p.Spec.NodeName));
         var condition = pending.Status.Conditions.Single(x => x.Type == "PodScheduled");
         Assert.Equal(("False", "Unschedulable"), (condition.Status, condition.Reason));
@@ -56,7 +56,7 @@ public class EventMessageTests
         c.Apply(TestCluster.DeploymentYaml(name: "web", replicas: 1).Replace("cpu: 100m", "cpu: 500m", StringComparison.Ordinal));
         c.For(30);
         Assert.Empty(c.ReadyPods("app=web"));
-        Assert.Equal("0/1 nodes are available: 1 Insufficient cpu. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.",
+        Assert.Equal("0/1 nodes are available: 1 Insufficient cpu. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod..",
             c.Events("FailedScheduling").Single().Message);
         c.Api.Delete(ResourceKinds.Deployment, "default", "hog").Unwrap();
         c.Until(() => c.ReadyPods("app=web").Count == 1, 60);

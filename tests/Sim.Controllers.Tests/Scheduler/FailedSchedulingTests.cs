@@ -14,7 +14,7 @@ public class FailedSchedulingTests
 
         h.Run(1);
 
-        const string expected = "0/3 nodes are available: 3 Insufficient cpu. preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod.";
+        const string expected = "0/3 nodes are available: 3 Insufficient cpu. preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod..";
         var failed = Assert.Single(h.EventsFor("big"));
         Assert.Equal("Warning", failed.Type);
         Assert.Equal("FailedScheduling", failed.Reason);
@@ -37,7 +37,7 @@ public class FailedSchedulingTests
         h.Run(1);
 
         Assert.Equal(
-            "0/2 nodes are available: 1 Insufficient cpu, 2 Insufficient memory. preemption: 0/2 nodes are available: 2 No preemption victims found for incoming pod.",
+            "0/2 nodes are available: 1 Insufficient cpu, 2 Insufficient memory. preemption: 0/2 nodes are available: 2 No preemption victims found for incoming pod..",
             h.LastFailedScheduling("hungry"));
     }
 
@@ -58,7 +58,7 @@ public class FailedSchedulingTests
         // Taints are checked before affinity, and only resource shortages are worth a preemption attempt.
         Assert.Equal(
             "0/5 nodes are available: 1 node(s) had untolerated taint {gpu: true}, 2 Insufficient cpu, 2 node(s) didn't match Pod's node affinity/selector. "
-            + "preemption: 0/5 nodes are available: 2 No preemption victims found for incoming pod, 3 Preemption is not helpful for scheduling.",
+            + "preemption: 0/5 nodes are available: 2 No preemption victims found for incoming pod, 3 Preemption is not helpful for scheduling..",
             h.LastFailedScheduling("web"));
     }
 
@@ -72,7 +72,7 @@ public class FailedSchedulingTests
         h.Run(1);
 
         Assert.Equal(
-            "0/1 nodes are available: 1 node(s) had untolerated taint {dedicated: infra}. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.",
+            "0/1 nodes are available: 1 node(s) had untolerated taint {dedicated: infra}. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling..",
             h.LastFailedScheduling("web"));
     }
 
@@ -99,7 +99,7 @@ public class FailedSchedulingTests
         h.Run(1);
 
         Assert.Equal(
-            "0/2 nodes are available: 1 Insufficient cpu, 1 node(s) had untolerated taint {drain: now}. preemption: 0/2 nodes are available: 1 No preemption victims found for incoming pod, 1 Preemption is not helpful for scheduling.",
+            "0/2 nodes are available: 1 Insufficient cpu, 1 node(s) had untolerated taint {drain: now}. preemption: 0/2 nodes are available: 1 No preemption victims found for incoming pod, 1 Preemption is not helpful for scheduling..",
             h.LastFailedScheduling("web"));
     }
 
@@ -114,7 +114,7 @@ public class FailedSchedulingTests
         h.Run(1);
 
         Assert.Equal(
-            "0/2 nodes are available: 2 node(s) didn't match Pod's node affinity/selector. preemption: 0/2 nodes are available: 2 Preemption is not helpful for scheduling.",
+            "0/2 nodes are available: 2 node(s) didn't match Pod's node affinity/selector. preemption: 0/2 nodes are available: 2 Preemption is not helpful for scheduling..",
             h.LastFailedScheduling("db"));
     }
 
@@ -129,7 +129,7 @@ public class FailedSchedulingTests
         h.Run(1);
 
         Assert.Equal(
-            "0/2 nodes are available: 2 node(s) were unschedulable. preemption: 0/2 nodes are available: 2 Preemption is not helpful for scheduling.",
+            "0/2 nodes are available: 2 node(s) were unschedulable. preemption: 0/2 nodes are available: 2 Preemption is not helpful for scheduling..",
             h.LastFailedScheduling("web"));
     }
 
@@ -145,7 +145,7 @@ public class FailedSchedulingTests
 
         Assert.Equal(
             "0/2 nodes are available: 1 node(s) had untolerated taint {node.kubernetes.io/not-ready: }, 1 node(s) had untolerated taint {node.kubernetes.io/unreachable: }. "
-            + "preemption: 0/2 nodes are available: 2 Preemption is not helpful for scheduling.",
+            + "preemption: 0/2 nodes are available: 2 Preemption is not helpful for scheduling..",
             h.LastFailedScheduling("web"));
     }
 
@@ -161,7 +161,7 @@ public class FailedSchedulingTests
 
         Assert.Equal("tiny", h.NodeOf("a"));
         Assert.Equal(
-            "0/1 nodes are available: 1 Too many pods. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.",
+            "0/1 nodes are available: 1 Too many pods. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod..",
             h.LastFailedScheduling("b"));
     }
 
@@ -178,7 +178,7 @@ public class FailedSchedulingTests
 
         Assert.Equal("node-1", h.NodeOf("first"));
         Assert.Equal(
-            "0/1 nodes are available: 1 node(s) didn't have free ports for the requested pod ports. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.",
+            "0/1 nodes are available: 1 node(s) didn't have free ports for the requested pod ports. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod..",
             h.LastFailedScheduling("second"));
     }
 
@@ -195,7 +195,7 @@ public class FailedSchedulingTests
 
         // Evicting "low" would still leave too little cpu: the dry run says why, nothing is evicted.
         Assert.Equal(
-            "0/1 nodes are available: 1 Insufficient cpu. preemption: 0/1 nodes are available: 1 Insufficient cpu.",
+            "0/1 nodes are available: 1 Insufficient cpu. preemption: 0/1 nodes are available: 1 Insufficient cpu..",
             h.LastFailedScheduling("important"));
         Assert.Equal("node-1", h.NodeOf("low"));
     }
@@ -210,7 +210,7 @@ public class FailedSchedulingTests
         h.Run(1);
 
         Assert.Equal(
-            "0/1 nodes are available: 1 Insufficient cpu. preemption: not eligible due to preemptionPolicy=Never.",
+            "0/1 nodes are available: 1 Insufficient cpu. preemption: not eligible due to preemptionPolicy=Never..",
             h.LastFailedScheduling("batch"));
     }
 
@@ -234,7 +234,7 @@ public class FailedSchedulingTests
 
         Assert.Equal(
             "0/3 nodes are available: 1 Insufficient cpu, 2 node(s) didn't satisfy plugin(s) [NodeAffinity]. "
-            + "preemption: 0/3 nodes are available: 1 No preemption victims found for incoming pod, 2 Preemption is not helpful for scheduling.",
+            + "preemption: 0/3 nodes are available: 1 No preemption victims found for incoming pod, 2 Preemption is not helpful for scheduling..",
             h.LastFailedScheduling("agent"));
     }
 

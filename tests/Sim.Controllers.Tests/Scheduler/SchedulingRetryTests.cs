@@ -201,7 +201,7 @@ public class SchedulingRetryTests
         h.Run(5);
 
         Assert.Equal(
-            "0/1 nodes are available: 1 Insufficient cpu. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.",
+            "0/1 nodes are available: 1 Insufficient cpu. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod..",
             h.PodScheduled("big")!.Message);
         Assert.Equal(2, h.EventsFor("big").Count(e => e.Reason == "FailedScheduling"));
     }

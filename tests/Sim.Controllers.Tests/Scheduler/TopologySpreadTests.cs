@@ -24,7 +24,7 @@ public class TopologySpreadTests
         // zone-a would hold 3 against zone-b's 1: skew 2 > maxSkew 1; zone-b has no cpu left.
         Assert.Equal(
             "0/2 nodes are available: 1 Insufficient cpu, 1 node(s) didn't match pod topology spread constraints. "
-            + "preemption: 0/2 nodes are available: 2 No preemption victims found for incoming pod.",
+            + "preemption: 0/2 nodes are available: 2 No preemption victims found for incoming pod..",
             h.LastFailedScheduling("web-4"));
     }
 
@@ -73,7 +73,7 @@ public class TopologySpreadTests
 
         Assert.Equal(
             "0/1 nodes are available: 1 node(s) didn't match pod topology spread constraints (missing required label). "
-            + "preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.",
+            + "preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling..",
             h.LastFailedScheduling("web-1"));
     }
 

@@ -220,6 +220,8 @@ public class KubeletTests
         Assert.Equal("Failed", rejected.Status.Phase);
         Assert.Equal("OutOfcpu", rejected.Status.Reason);
         Assert.Equal("Pod was rejected: Node didn't have enough resource: cpu, requested: 2000, used: 0, capacity: 1000", rejected.Status.Message);
+        var warning = n.Events("big").Single(e => e.Reason == "OutOfcpu");
+        Assert.Equal(("Warning", "Node didn't have enough resource: cpu, requested: 2000, used: 0, capacity: 1000"), (warning.Type, warning.Message));
     }
 
     [Fact]

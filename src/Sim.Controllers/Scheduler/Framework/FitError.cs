@@ -10,7 +10,8 @@ internal static class FitError
 
     /// <summary>
     /// "0/N nodes are available:" then " &lt;PreFilter message&gt;." or " &lt;histogram&gt;.", then
-    /// " &lt;PostFilter message&gt;" (which brings its own final period).
+    /// " &lt;PostFilter message&gt;.". Every part gets upstream's " %v." separator, so a PostFilter message that ends
+    /// in a period itself (preemption's always does) ends in two, as real clusters print it.
     /// </summary>
     public static string Message(int numAllNodes, NodeToStatus statuses, string? preFilterMessage, string? postFilterMessage)
     {
@@ -25,7 +26,7 @@ internal static class FitError
             var histogram = statuses.Histogram(numAllNodes);
             if (histogram.Length > 0) message += " " + histogram + ".";
         }
-        if (!string.IsNullOrEmpty(postFilterMessage)) message += " " + postFilterMessage;
+        if (!string.IsNullOrEmpty(postFilterMessage)) message += " " + postFilterMessage + ".";
         return message;
     }
 
