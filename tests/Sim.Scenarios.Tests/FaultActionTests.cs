@@ -1,6 +1,7 @@
 using k8s.Models;
 using Sim.Core.Time;
 using Sim.Scenarios.Loading;
+using Sim.Scenarios.Timeline;
 
 namespace Sim.Scenarios.Tests;
 
@@ -57,5 +58,26 @@ public class FaultActionTests
         Assert.Equal(["error: unable to find specified revision 7 in history", "error: no rollout history found for deployment \"web\""],
             result.Failures.Select(f => f.Message));
         Assert.True(result.Passed);
+    }
+
+    [Fact]
+    public void Rollback_PrintsWhatKubectlRolloutUndoPrints()
+    {
+        var scenario = ScenarioLoader.Parse("""
+            name: rollback-words
+            cluster: {nodes: {count: 1}}
+            steps:
+              - at: 0s
+                apply: {apiVersion: apps/v1, kind: Deployment, metadata: {name: web}, spec: {selector: {matchLabels: {app: web}}, template: {metadata: {labels: {app: web}}, spec: {containers: [{name: web, image: "nginx:1.26"}]}}}}
+              - at: 30s
+                setImage: {kind: Deployment, name: web, container: web, image: "nginx:1.27"}
+              - at: 60s
+                rollback: {kind: Deployment, name: web}
+              - at: 90s
+                rollback: {kind: Deployment, name: web, toRevision: 3}
+            """);
+        var result = ScenarioRunner.Run(scenario);
+        var rollbacks = result.Timeline.Where(e => e.Kind == TimelineKind.Action && e.Label == "rollback").Select(e => e.Subject + " " + e.Message).ToList();
+        Assert.Equal(["deployment.apps/web rolled back", "deployment.apps/web skipped rollback (current template already matches revision 3)"], rollbacks);
     }
 }

@@ -76,6 +76,10 @@ public sealed partial class DeploymentController
             var available = rs.Status?.AvailableReplicas ?? 0;
             if (replicas == 0 || replicas == available) continue;
             var count = Math.Min(maxCleanup - total, replicas - available);
+            // A stale status can report more available than desired: upstream refuses to "clean up" upwards and
+            // retries the sync once the status has caught up.
+            if (count < 0)
+                return (sorted, total, $"when cleaning up unhealthy replicas, got invalid request to scale down {rs.Metadata.NamespaceProperty}/{rs.Metadata.Name} {replicas} -> {replicas - count}");
             var (_, updated, error) = ScaleAndRecord(rs, replicas - count, d);
             if (error is not null) return (sorted, total, error);
             total += count;

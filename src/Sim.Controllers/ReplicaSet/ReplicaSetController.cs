@@ -248,13 +248,16 @@ public sealed class ReplicaSetController : Reconciler
         return null;
     }
 
-    /// <summary>Pods of every ReplicaSet controlled by the same owner (a Deployment's revisions), for the node rank.</summary>
+    /// <summary>
+    /// Pods of every ReplicaSet controlled by the same owner (a Deployment's revisions), for the node rank. A
+    /// ReplicaSet without a controller has no related pods (upstream's getReplicaSetsWithSameController returns
+    /// nil), so its pods all rank 0 and the rule never decides.
+    /// </summary>
     private IEnumerable<V1Pod> RelatedPods(V1ReplicaSet rs)
     {
         var owner = OwnerReferences.ControllerOf(rs);
-        var siblings = owner is null
-            ? [rs]
-            : _replicaSets.ByIndex(InformerFactory.ByOwnerUid, owner.Uid).Where(r => OwnerReferences.IsControlledBy(r, owner.Uid));
+        if (owner is null) return [];
+        var siblings = _replicaSets.ByIndex(InformerFactory.ByOwnerUid, owner.Uid).Where(r => OwnerReferences.IsControlledBy(r, owner.Uid));
         return siblings.SelectMany(r => _pods.ByIndex(InformerFactory.ByOwnerUid, r.Metadata.Uid));
     }
 

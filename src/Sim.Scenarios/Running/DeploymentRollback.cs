@@ -67,7 +67,8 @@ internal static class DeploymentRollback
         var template = ModelCopy.Clone(target.Spec.Template);
         template.Metadata?.Labels?.Remove("pod-template-hash");
         if (ModelCopy.SemanticEquals(template, deployment.Spec.Template))
-            return new ActionOutcome(true, subject, $"skipped rollback (current template already matches revision {Revision(target)})");
+            // kubectl names the revision asked for (0 when --to-revision is left out), not the one it matched.
+            return new ActionOutcome(true, subject, $"skipped rollback (current template already matches revision {action.ToRevision})");
         var annotations = new JsonObject();
         foreach (var k in AnnotationsToSkip)
             if (deployment.Metadata.Annotations?.TryGetValue(k, out var v) == true) annotations[k] = v;
@@ -78,7 +79,7 @@ internal static class DeploymentRollback
             new JsonObject { ["op"] = "replace", ["path"] = "/metadata/annotations", ["value"] = annotations });
         var result = api.Patch(ResourceKinds.Deployment, t.Namespace, t.Name!, PatchType.Json, patch.ToJsonString());
         return result.IsSuccess
-            ? new ActionOutcome(true, subject, $"rolled back (to revision {Revision(target)})")
+            ? new ActionOutcome(true, subject, "rolled back")
             : new ActionOutcome(false, subject, $"Error from server ({result.Error!.Reason}): {result.Error.KubectlMessage}");
     }
 

@@ -174,4 +174,23 @@ public class RollingUpdateTests
         Assert.Equal("ProgressDeadlineExceeded", progressing.Reason);
         Assert.EndsWith("has timed out progressing.", progressing.Message);
     }
+
+    [Fact]
+    public void ScaledDownMidRollout_NeverScalesTheOldReplicaSetBackUp()
+    {
+        // Found by review: scaling 10 -> 5 while the old ReplicaSet's status still counted more available pods than
+        // its new size made "cleanup" scale it up again (2 -> 4) before scaling it to 0.
+        var c = new TestCluster(nodes: 4);
+        c.Apply(TestCluster.DeploymentYaml(replicas: 10, image: "nginx"));
+        c.Until(() => c.ReadyPods("app=nginx").Count == 10);
+        c.For(60 - c.Elapsed.TotalSeconds);
+        var old = c.ReplicaSets().Single().Metadata.Name;
+        c.SetImage("nginx", "nginx:1.27");
+        c.For(4);
+        c.Scale("nginx", 5);
+        c.Until(() => RolledOut(c, "nginx:1.27"), 180);
+        var oldScaling = ScalingMessages(c).Where(m => Name(m) == old).Skip(1).ToList();
+        Assert.NotEmpty(oldScaling);
+        Assert.All(oldScaling, m => Assert.StartsWith("Scaled down", m, StringComparison.Ordinal));
+    }
 }

@@ -181,4 +181,36 @@ public class ReplicaSetControllerTests
 
     private static V1ReplicaSetStatus WebStatus(TestCluster c) =>
         ((V1ReplicaSet)c.Api.Get(ResourceKinds.ReplicaSet, "default", "web").Unwrap()).Status;
+
+    [Fact]
+    public void ScaleDownOfAReplicaSetWithoutOwner_IgnoresHowCrowdedEachNodeIs()
+    {
+        // Upstream ranks by pods on the same node only among ReplicaSets of one controller; an unowned ReplicaSet's
+        // pods all rank 0 there, so the pod ready for the shortest time goes first even on the emptier node.
+        var c = new TestCluster(nodes: 2);
+        c.Apply("""
+            apiVersion: apps/v1
+            kind: ReplicaSet
+            metadata: {name: web}
+            spec:
+              replicas: 3
+              selector: {matchLabels: {app: web}}
+              template:
+                metadata: {labels: {app: web}}
+                spec: {containers: [{name: web, image: nginx}]}
+            """);
+        c.Until(() => c.ReadyPods("app=web").Count == 3);
+        c.For(60 - c.Elapsed.TotalSeconds);
+        var lonely = c.Pods("app=web").GroupBy(p => p.Spec.NodeName).Single(g => g.Count() == 1).Single();
+        c.Api.Delete(ResourceKinds.Pod, "default", lonely.Metadata.Name).Unwrap();
+        c.Until(() => c.ReadyPods("app=web").Count(p => p.Metadata.DeletionTimestamp is null) == 3);
+        var replacement = c.Pods("app=web").Single(p => p.Spec.NodeName == lonely.Spec.NodeName && p.Metadata.DeletionTimestamp is null);
+        c.For(120 - c.Elapsed.TotalSeconds);
+
+        var before = c.Pods("app=web").Select(p => p.Metadata.Name).ToList();
+        c.Api.UpdateScale(ResourceKinds.ReplicaSet, "default", "web", 2).Unwrap();
+        c.For(5);
+        var victim = Assert.Single(before.Except(c.Pods("app=web").Select(p => p.Metadata.Name)));
+        Assert.Equal(replacement.Metadata.Name, victim);
+    }
 }
