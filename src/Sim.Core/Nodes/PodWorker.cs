@@ -412,6 +412,7 @@ internal sealed class PodWorker
         if (_main.Concat(_init).Any(s => s.Running)) return;
         // All containers stopped: report the final status, then confirm the deletion (grace period 0).
         _stage = Stage.Done;
+        SettleTerminatedContainers();
         FlushStatus();
         var generationAtEnd = _generation;
         _kubelet.Loop.Post(() =>
@@ -419,6 +420,36 @@ internal sealed class PodWorker
             _ = generationAtEnd;
             _kubelet.Client.Delete<V1Pod>(Pod.Metadata.NamespaceProperty, Pod.Metadata.Name, new DeleteOptions { GracePeriodSeconds = 0, PreconditionUid = Uid });
         });
+    }
+
+    // A deleted pod's containers are not restarted, so none is Waiting any more (upstream's ShouldContainerBeRestarted
+    // is false once deletionTimestamp is set), and once the pod has initialized, a container that never ran is
+    // reported as terminated with an unknown status, exit 137 (statusManager.TerminatePod).
+    private void SettleTerminatedContainers()
+    {
+        var initialized = _init.All(c => c.Terminated is { ExitCode: 0 }) || _main.Any(c => c.EverStarted);
+        foreach (var slot in _main)
+        {
+            if (slot.Terminated is not null)
+            {
+                if (slot.WaitingReason is not null)
+                {
+                    slot.WaitingReason = null;
+                    slot.WaitingMessage = null;
+                }
+            }
+            else if (initialized)
+            {
+                slot.WaitingReason = null;
+                slot.WaitingMessage = null;
+                slot.Terminated = new V1ContainerStateTerminated
+                {
+                    Reason = "ContainerStatusUnknown",
+                    Message = "The container could not be located when the pod was terminated",
+                    ExitCode = 137,
+                };
+            }
+        }
     }
 
     /// <summary>The pod is gone from the API: stop whatever still runs and free its address.</summary>
@@ -515,8 +546,10 @@ internal sealed class PodWorker
     /// <summary>The kubelet's getPhase: Pending, Running, Succeeded or Failed from the containers' states and restart policy.</summary>
     private string Phase(bool initDone)
     {
+        // A deleted pod ends terminal: Succeeded only when every container exited 0, Failed otherwise (a container
+        // that never ran included).
         if (_stage == Stage.Done && _main.All(c => !c.Running) && Pod.Metadata.DeletionTimestamp is not null)
-            return _main.Any(c => c.Terminated is { ExitCode: not 0 }) ? "Failed" : "Succeeded";
+            return _main.All(c => c.Terminated is { ExitCode: 0 }) ? "Succeeded" : "Failed";
         if (_init.Any(c => c.Terminated is { ExitCode: not 0 } t && !c.Running && !WillRestart(t.ExitCode))) return "Failed";
         if (!initDone) return "Pending";
         int running = 0, waiting = 0, stopped = 0, succeeded = 0;

@@ -194,6 +194,55 @@ public class KubeletTests
         Assert.Null(n.Pod("nap"));
     }
 
+    // The last status the kubelet wrote before the pod disappeared.
+    private static V1Pod FinalStatusOf(Node n, string name, Action delete)
+    {
+        V1Pod? last = null;
+        n.Api.Watch(ResourceKinds.Pod, "default", null, e =>
+        {
+            if (e.Object.Metadata.Name == name && e.Type == k8s.WatchEventType.Modified) last = (V1Pod)e.Object;
+        }).Unwrap();
+        delete();
+        n.For(40);
+        Assert.Null(n.Pod(name));
+        return last!;
+    }
+
+    [Fact]
+    public void PodDeletedWhileItsImageCannotBePulled_EndsFailedWithAnUnknownContainerStatus()
+    {
+        var n = new Node();
+        n.Run(PodRunning("bad", "nginx:doesnotexist"));
+        n.For(20);
+        var final = FinalStatusOf(n, "bad", () => n.Api.Delete(ResourceKinds.Pod, "default", "bad").Unwrap());
+        Assert.Equal("Failed", final.Status.Phase);
+        var terminated = final.Status.ContainerStatuses.Single().State.Terminated;
+        Assert.Equal(("ContainerStatusUnknown", 137, "The container could not be located when the pod was terminated"), (terminated.Reason, terminated.ExitCode, terminated.Message));
+    }
+
+    [Fact]
+    public void PodDeletedInCrashLoopBackOff_ShowsItsLastExitNotTheBackoff()
+    {
+        var n = new Node();
+        n.Run(PodRunning("crash", "busybox", "Always", "sh", "-c", "exit 3"));
+        n.For(60);
+        Assert.Equal("CrashLoopBackOff", n.Pod("crash")!.Status.ContainerStatuses.Single().State.Waiting?.Reason);
+        var final = FinalStatusOf(n, "crash", () => n.Api.Delete(ResourceKinds.Pod, "default", "crash").Unwrap());
+        Assert.Equal("Failed", final.Status.Phase);
+        Assert.Equal(3, final.Status.ContainerStatuses.Single().State.Terminated.ExitCode);
+    }
+
+    [Fact]
+    public void DeletedNginxPod_EndsSucceeded_ItsContainerCompletedOnSigterm()
+    {
+        var n = new Node();
+        n.Run(PodRunning("web", "nginx"));
+        n.For(10);
+        var final = FinalStatusOf(n, "web", () => n.Api.Delete(ResourceKinds.Pod, "default", "web").Unwrap());
+        Assert.Equal("Succeeded", final.Status.Phase);
+        Assert.Equal(0, final.Status.ContainerStatuses.Single().State.Terminated.ExitCode);
+    }
+
     [Fact]
     public void KilledContainer_IsRestartedAndCounted()
     {
