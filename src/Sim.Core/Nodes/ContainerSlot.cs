@@ -6,11 +6,15 @@ namespace Sim.Core.Nodes;
 /// <summary>The kubelet's view of one container of a pod: its current state, last termination and counters.</summary>
 internal sealed class ContainerSlot(V1Container spec, bool isInit, ContainerProgram program)
 {
-    public V1Container Spec { get; } = spec;
+    /// <summary>The container's spec; its image may change while the pod runs.</summary>
+    public V1Container Spec { get; set; } = spec;
 
     public bool IsInit { get; } = isInit;
 
-    public ContainerProgram Program { get; } = program;
+    public ContainerProgram Program { get; set; } = program;
+
+    /// <summary>Stopped because its definition changed: started again whatever the restart policy says.</summary>
+    public bool RestartForNewDefinition { get; set; }
 
     public string Name => Spec.Name;
 

@@ -71,6 +71,38 @@ internal sealed class PodWorker
             return;
         }
         if (_stage == Stage.New) Admit();
+        else if (_stage is Stage.Sandbox or Stage.Running) ApplyNewImages(pod);
+    }
+
+    // A pod's container images may be changed in place. A running container is stopped and started again with the
+    // new image (upstream: "definition changed", restarted whatever the restart policy); one still waiting (say in
+    // ImagePullBackOff) simply tries the new image at once.
+    private void ApplyNewImages(V1Pod pod)
+    {
+        var changed = false;
+        foreach (var slot in _main.Concat(_init))
+        {
+            var spec = (slot.IsInit ? pod.Spec.InitContainers : pod.Spec.Containers)?.FirstOrDefault(c => c.Name == slot.Name);
+            if (spec is null || spec.Image == slot.Spec.Image) continue;
+            changed = true;
+            var stopping = slot.Program;
+            slot.Spec = spec;
+            slot.Program = ContainerProgram.For(spec, pod.Metadata.Annotations);
+            if (slot.IsInit || !slot.Running) continue;
+            _kubelet.Recorder.Normal(Pod, "Killing", $"Container {slot.Name} definition changed, will be restarted", slot.FieldPath);
+            slot.RestartForNewDefinition = true;
+            var instance = slot.Instance;
+            var grace = SimDuration.FromSeconds(Pod.Spec.TerminationGracePeriodSeconds ?? 30);
+            if (stopping.HandlesSigterm)
+                _kubelet.Loop.ScheduleAfter(SimDuration.FromMilliseconds(_kubelet.Random.NextInRange(100, 600)), () => Exited(slot, instance, 0, killed: true));
+            else
+                _kubelet.Loop.ScheduleAfter(grace, () => Exited(slot, instance, 137, killed: true));
+        }
+        if (!changed) return;
+        // Whatever was under way for the old images (a pull, a create) is abandoned.
+        _generation++;
+        _busy = false;
+        QueueSync();
     }
 
     // ------------------------------------------------------------------ admission and sandbox
@@ -169,7 +201,7 @@ internal sealed class PodWorker
             if (slot.Terminated is { } t)
             {
                 // A container still in its restart backoff waits; the others go on.
-                if (!WillRestart(t.ExitCode) || !TryStart(slot)) continue;
+                if (!(WillRestart(t.ExitCode) || slot.RestartForNewDefinition) || !TryStart(slot)) continue;
                 return;
             }
             if (!slot.EverStarted)
@@ -178,7 +210,7 @@ internal sealed class PodWorker
                 return;
             }
         }
-        if (_main.All(s => s.Terminated is { } t && !s.Running && !WillRestart(t.ExitCode))) Complete();
+        if (_main.All(s => s.Terminated is { } t && !s.Running && !WillRestart(t.ExitCode) && !s.RestartForNewDefinition)) Complete();
     }
 
     private bool WillRestart(int exitCode) => Pod.Spec.RestartPolicy switch
@@ -188,7 +220,8 @@ internal sealed class PodWorker
         _ => true,
     };
 
-    private string BackoffKey(ContainerSlot slot) => Uid + "/" + slot.Name;
+    // Upstream keys the backoff by the container's hash too: a new definition starts without backoff.
+    private string BackoffKey(ContainerSlot slot) => Uid + "/" + slot.Name + "/" + slot.Spec.Image;
 
     /// <summary>Starts (or restarts) a container; false when its restart backoff has not expired yet.</summary>
     private bool TryStart(ContainerSlot slot)
@@ -223,9 +256,12 @@ internal sealed class PodWorker
             slot.WaitingReason = "ErrImageNeverPull";
             slot.WaitingMessage = $"Container image \"{image}\" is not present with pull policy of Never";
             _kubelet.Recorder.Warning(Pod, "ErrImageNeverPull", slot.WaitingMessage, slot.FieldPath);
+            _kubelet.Recorder.Warning(Pod, "Failed", "Error: ErrImageNeverPull", slot.FieldPath);
             _busy = false;
             QueueStatus();
-            return true;
+            // The failed sync is retried after the pod worker's backoff: the image may have arrived meanwhile.
+            QueueSync(SimDuration.FromMilliseconds(_kubelet.Random.NextInRange(10_000, 15_000)));
+            return false;
         }
         if (policy == "Always" || !cached)
         {
@@ -299,6 +335,7 @@ internal sealed class PodWorker
             slot.RestartCount++;
         }
         slot.Terminated = null;
+        slot.RestartForNewDefinition = false;
         slot.WaitingReason = null;
         slot.WaitingMessage = null;
         slot.StartedAt = Now;

@@ -244,6 +244,60 @@ public class KubeletTests
     }
 
     [Fact]
+    public void NeverPullPolicy_WaitsForTheImage_AndStartsOnceAnotherPodPulledIt()
+    {
+        var n = new Node();
+        var never = PodRunning("never", "nginx:1.27");
+        never.Spec.Containers[0].ImagePullPolicy = "Never";
+        n.Run(never);
+        n.For(2);
+        var waiting = n.Pod("never")!.Status.ContainerStatuses.Single().State.Waiting;
+        Assert.Equal(("ErrImageNeverPull", "Container image \"nginx:1.27\" is not present with pull policy of Never"), (waiting.Reason, waiting.Message));
+        Assert.Equal([("Warning", "ErrImageNeverPull"), ("Warning", "Failed")], n.Events("never").Select(e => (e.Type, e.Reason)));
+        Assert.Equal("Error: ErrImageNeverPull", n.Events("never").Single(e => e.Reason == "Failed").Message);
+
+        n.Run(PodRunning("puller", "nginx:1.27"));
+        n.For(20);
+        Assert.Equal("Running", n.Pod("never")!.Status.Phase);
+        Assert.Contains(n.Events("never"), e => e.Reason == "Pulled" && e.Message == "Container image \"nginx:1.27\" already present on machine");
+    }
+
+    private static void SetImage(Node n, string pod, string image)
+    {
+        var copy = Sim.Core.Serialization.ModelCopy.Clone(n.Pod(pod)!);
+        copy.Spec.Containers[0].Image = image;
+        n.Api.Update(copy).Unwrap();
+    }
+
+    [Fact]
+    public void RunningContainerGivenANewImage_IsRestartedWithIt()
+    {
+        var n = new Node();
+        n.Run(PodRunning("web", "nginx:1.26"));
+        n.For(10);
+        SetImage(n, "web", "nginx:1.27");
+        n.For(10);
+        var status = n.Pod("web")!.Status.ContainerStatuses.Single();
+        Assert.Equal(("docker.io/library/nginx:1.27", 1), (status.Image, status.RestartCount));
+        Assert.NotNull(status.State.Running);
+        Assert.Contains(n.Events("web"), e => e.Reason == "Killing" && e.Message == "Container main definition changed, will be restarted");
+        Assert.Contains(n.Events("web"), e => e.Reason == "Pulling" && e.Message == "Pulling image \"nginx:1.27\"");
+    }
+
+    [Fact]
+    public void ContainerStuckInImagePullBackOff_TriesTheCorrectedImageAtOnce()
+    {
+        var n = new Node();
+        n.Run(PodRunning("typo", "nginx:doesnotexist"));
+        n.For(30);
+        Assert.Equal("ImagePullBackOff", n.Pod("typo")!.Status.ContainerStatuses.Single().State.Waiting?.Reason);
+        SetImage(n, "typo", "nginx:1.27");
+        n.For(6);
+        Assert.Equal("Running", n.Pod("typo")!.Status.Phase);
+        Assert.Equal(0, n.Pod("typo")!.Status.ContainerStatuses.Single().RestartCount);
+    }
+
+    [Fact]
     public void KilledContainer_IsRestartedAndCounted()
     {
         var n = new Node();
