@@ -122,7 +122,7 @@ internal sealed class PodRecord
 
     /// <summary>Ready for at least <paramref name="minReadySeconds"/> (<see cref="Pods.IsAvailable"/>).</summary>
     public bool IsAvailable(int minReadySeconds, SimTime now) =>
-        Ready && (minReadySeconds == 0 || (_readySince ?? now) + SimDuration.FromSeconds(minReadySeconds) <= now);
+        Ready && (minReadySeconds == 0 || (_readySince ?? now) + SimDuration.FromSeconds(minReadySeconds) < now);
 
     private static SimTime? ReadySince(V1Pod pod)
     {

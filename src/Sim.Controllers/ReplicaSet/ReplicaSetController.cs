@@ -303,12 +303,10 @@ public sealed class ReplicaSetController : Reconciler
             });
         }
         if (failure is not null) return ReconcileResult.Retry(failure);
-        // Ready pods that are not yet available become so minReadySeconds after they turned ready.
-        if (minReady > 0 && status.ReadyReplicas != status.AvailableReplicas)
-        {
-            var next = active.Select(r => Pods.AvailableAt(r.Pod, minReady)).Where(t => t is { } x && x > now).Min();
-            if (next is { } at) return ReconcileResult.After(at - now + SimDuration.FromMilliseconds(1));
-        }
+        // As upstream: a pod turning ready brings a look minReadySeconds + 1 s later (see the pod handler), and once
+        // every replica is ready but not all available, one more minReadySeconds later.
+        if (minReady > 0 && status.ReadyReplicas == (rs.Spec.Replicas ?? 1) && status.AvailableReplicas != (rs.Spec.Replicas ?? 1))
+            return ReconcileResult.After(SimDuration.FromSeconds(minReady));
         return ReconcileResult.Done;
     }
 }

@@ -15,22 +15,14 @@ public static class Pods
     /// <summary>The Ready condition is True.</summary>
     public static bool IsReady(V1Pod pod) => Conditions.IsPodReady(pod);
 
-    /// <summary>Ready for at least <paramref name="minReadySeconds"/> (Kubernetes' IsPodAvailable).</summary>
+    /// <summary>Ready for more than <paramref name="minReadySeconds"/> (Kubernetes' IsPodAvailable: the Ready transition, in whole seconds, plus minReadySeconds is strictly before now).</summary>
     public static bool IsAvailable(V1Pod pod, int minReadySeconds, SimTime now)
     {
         if (minReadySeconds == 0) return IsReady(pod);
         var ready = pod.Status?.Conditions?.FirstOrDefault(c => c.Type == "Ready");
         if (ready?.Status != "True") return false;
         var since = ready.LastTransitionTime is { } t ? SimTime.FromDateTime(t) : now;
-        return since + SimDuration.FromSeconds(minReadySeconds) <= now;
-    }
-
-    /// <summary>When a ready pod becomes available, for requeueing.</summary>
-    public static SimTime? AvailableAt(V1Pod pod, int minReadySeconds)
-    {
-        var ready = pod.Status?.Conditions?.FirstOrDefault(c => c.Type == "Ready");
-        if (ready?.Status != "True" || ready.LastTransitionTime is not { } t) return null;
-        return SimTime.FromDateTime(t) + SimDuration.FromSeconds(minReadySeconds);
+        return since + SimDuration.FromSeconds(minReadySeconds) < now;
     }
 
     /// <summary>A pod for <paramref name="owner"/> from its template: <c>generateName</c> prefix, template labels, annotations and spec, controller reference.</summary>

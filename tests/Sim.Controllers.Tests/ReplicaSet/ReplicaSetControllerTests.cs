@@ -213,4 +213,34 @@ public class ReplicaSetControllerTests
         var victim = Assert.Single(before.Except(c.Pods("app=web").Select(p => p.Metadata.Name)));
         Assert.Equal(replacement.Metadata.Name, victim);
     }
+
+    [Fact]
+    public void MinReadySeconds_CountsAPodAvailableOnlyAfterTheRequeueThatFindsItReadyLongEnough()
+    {
+        // IsPodAvailable wants the Ready transition (whole seconds) plus minReadySeconds strictly before now, and the
+        // controller looks again minReadySeconds after it saw every replica ready, not the instant that passes.
+        var c = new TestCluster(nodes: 1);
+        c.Apply("""
+            apiVersion: apps/v1
+            kind: ReplicaSet
+            metadata: {name: slow}
+            spec:
+              replicas: 1
+              minReadySeconds: 10
+              selector: {matchLabels: {app: slow}}
+              template:
+                metadata: {labels: {app: slow}}
+                spec: {containers: [{name: web, image: nginx}]}
+            """);
+        c.Until(() => c.ReadyPods("app=slow").Count == 1);
+        var readyAt = c.Elapsed.TotalSeconds;
+        var transition = (c.ReadyPods("app=slow").Single().Status.Conditions.Single(x => x.Type == "Ready").LastTransitionTime!.Value - new DateTime(2025, 1, 1, 0, 0, 0, DateTimeKind.Utc)).TotalSeconds;
+        Assert.True(transition < readyAt);
+        int Available() => ((V1ReplicaSet)c.Api.Find(ResourceKinds.ReplicaSet, "default", "slow")!).Status.AvailableReplicas ?? 0;
+
+        c.For(transition + 10.5 - c.Elapsed.TotalSeconds);
+        Assert.Equal(0, Available());
+        c.For(readyAt + 10.5 - c.Elapsed.TotalSeconds);
+        Assert.Equal(1, Available());
+    }
 }
