@@ -434,6 +434,11 @@ internal sealed class PodWorker
         {
             _kubelet.Recorder.Normal(Pod, "Killing", $"Stopping container {slot.Name}", slot.FieldPath);
             var instance = slot.Instance;
+            if (PreStopHook(slot) is { } hook)
+            {
+                StopAfterPreStop(slot, instance, hook);
+                continue;
+            }
             if (slot.Program.HandlesSigterm)
                 _kubelet.Loop.ScheduleAfter(SimDuration.FromMilliseconds(_kubelet.Random.NextInRange(100, 600)), () => Exited(slot, instance, 0, killed: true));
             else
@@ -442,6 +447,42 @@ internal sealed class PodWorker
         // Containers that never started are simply not created.
         foreach (var slot in _main.Concat(_init).Where(s => !s.Running && s.Terminated is null)) slot.WaitingReason ??= "ContainerCreating";
         TerminationProgress();
+    }
+
+    // How long a container's preStop hook runs (null: forever) and whether it fails; null when it has none.
+    private static (SimDuration? Runs, bool Fails)? PreStopHook(ContainerSlot slot)
+    {
+        var hook = slot.Spec.Lifecycle?.PreStop;
+        if (hook is null) return null;
+        if (hook.Sleep is { } sleep) return (SimDuration.FromSeconds(sleep.Seconds), false);
+        if (hook.Exec?.Command is { Count: > 0 } command)
+        {
+            var program = ContainerProgram.For(new V1Container { Name = slot.Name, Image = slot.Spec.Image, Command = command }, null);
+            return (program.RunFor, program.ExitCode != 0);
+        }
+        // An httpGet or tcpSocket hook is answered at once by the simulated container.
+        return (SimDuration.Zero, false);
+    }
+
+    // Upstream's killContainer: the hook runs first, for at most the grace period; the whole seconds it took are
+    // taken off the grace period, which never drops below 2 s; then SIGTERM, and SIGKILL when that runs out.
+    private void StopAfterPreStop(ContainerSlot slot, int instance, (SimDuration? Runs, bool Fails) hook)
+    {
+        var grace = Pod.Metadata.DeletionGracePeriodSeconds ?? Pod.Spec.TerminationGracePeriodSeconds ?? 30;
+        var graceSpan = SimDuration.FromSeconds(grace);
+        var waited = hook.Runs is { } runs && runs < graceSpan ? runs : graceSpan;
+        var remaining = Math.Max(grace - (long)waited.TotalSeconds, 2);
+        var program = slot.Program;
+        _kubelet.Loop.ScheduleAfter(waited, () =>
+        {
+            if (slot.Instance != instance || !slot.Running) return;
+            if (hook.Fails && hook.Runs is { } r && r < graceSpan)
+                _kubelet.Recorder.Warning(Pod, "FailedPreStopHook", "PreStopHook failed", slot.FieldPath);
+            if (program.HandlesSigterm)
+                _kubelet.Loop.ScheduleAfter(SimDuration.FromMilliseconds(_kubelet.Random.NextInRange(100, 600)), () => Exited(slot, instance, 0, killed: true));
+            else
+                _kubelet.Loop.ScheduleAfter(SimDuration.FromSeconds(remaining), () => Exited(slot, instance, 137, killed: true));
+        });
     }
 
     private void TerminationProgress()

@@ -298,6 +298,51 @@ public class KubeletTests
     }
 
     [Fact]
+    public void PreStopSleep_DelaysSigterm()
+    {
+        var n = new Node();
+        var web = PodRunning("web", "nginx");
+        web.Spec.Containers[0].Lifecycle = new V1Lifecycle { PreStop = new V1LifecycleHandler { Exec = new V1ExecAction { Command = ["sh", "-c", "sleep 10"] } } };
+        n.Run(web);
+        n.For(10);
+        n.Api.Delete(ResourceKinds.Pod, "default", "web").Unwrap();
+        n.For(9.9);
+        Assert.NotNull(n.Pod("web")!.Status.ContainerStatuses.Single().State.Running);
+        n.For(1.5);
+        Assert.Null(n.Pod("web"));
+    }
+
+    [Fact]
+    public void PreStopLongerThanTheGracePeriod_LeavesTwoSecondsBeforeSigkill()
+    {
+        var n = new Node();
+        var nap = PodRunning("nap", "busybox", "Always", "sleep", "3600");
+        nap.Spec.Containers[0].Lifecycle = new V1Lifecycle { PreStop = new V1LifecycleHandler { Sleep = new V1SleepAction { Seconds = 40 } } };
+        n.Run(nap);
+        n.For(10);
+        n.Api.Delete(ResourceKinds.Pod, "default", "nap").Unwrap();
+        n.For(31.5);
+        Assert.NotNull(n.Pod("nap"));
+        n.For(1);
+        Assert.Null(n.Pod("nap"));
+    }
+
+    [Fact]
+    public void FailingPreStopHook_IsReportedAndTheContainerStopsAnyway()
+    {
+        var n = new Node();
+        var web = PodRunning("web", "nginx");
+        web.Spec.Containers[0].Lifecycle = new V1Lifecycle { PreStop = new V1LifecycleHandler { Exec = new V1ExecAction { Command = ["sh", "-c", "exit 1"] } } };
+        n.Run(web);
+        n.For(10);
+        n.Api.Delete(ResourceKinds.Pod, "default", "web").Unwrap();
+        n.For(2);
+        Assert.Null(n.Pod("web"));
+        var failed = n.Events("web").Single(e => e.Reason == "FailedPreStopHook");
+        Assert.Equal(("Warning", "PreStopHook failed"), (failed.Type, failed.Message));
+    }
+
+    [Fact]
     public void KilledContainer_IsRestartedAndCounted()
     {
         var n = new Node();
