@@ -15,8 +15,9 @@ namespace Sim.Controllers.Scheduler;
 /// kube-scheduler with its one default profile, "default-scheduler": it watches pods and nodes through the shared
 /// informers of its process, queues pods that ask for it and have no node, and binds one pod per loop step to the
 /// best node found by v1.32's default filters (NodeUnschedulable, NodeName, TaintToleration, NodeAffinity,
-/// NodePorts, NodeResourcesFit, PodTopologySpread) and scores (NodeResourcesFit LeastAllocated, BalancedAllocation, ImageLocality,
-/// TaintToleration, NodeAffinity, PodTopologySpread with system defaults). It records <c>Scheduled</c> and
+/// NodePorts, NodeResourcesFit, PodTopologySpread, InterPodAffinity) and scores (NodeResourcesFit LeastAllocated,
+/// BalancedAllocation, ImageLocality, TaintToleration, NodeAffinity, PodTopologySpread with system defaults,
+/// InterPodAffinity). It records <c>Scheduled</c> and
 /// <c>FailedScheduling</c> events in kube-scheduler's words and sets the PodScheduled condition on failure.
 /// </summary>
 /// <remarks>
@@ -24,7 +25,7 @@ namespace Sim.Controllers.Scheduler;
 /// <c>new DefaultScheduler(ctx); ctx.Informers.Start();</c>. Everything runs on the context's loop; ties between
 /// equally good nodes are broken with the context's random stream forked as "scheduler".</para>
 /// <para>Not implemented: preemption (the dry run only words the message; no pod is evicted or nominated),
-/// InterPodAffinity, volume plugins, extended and ephemeral-storage resources.</para>
+/// volume plugins, extended and ephemeral-storage resources.</para>
 /// </remarks>
 public sealed class DefaultScheduler
 {
@@ -43,6 +44,7 @@ public sealed class DefaultScheduler
     private readonly SchedulingQueue _queue;
     private readonly Prioritizer _prioritizer;
     private readonly PodTopologySpread _spread;
+    private readonly InterPodAffinity _interPodAffinity;
     private readonly FilterChain _filters;
     private readonly DefaultPreemption _preemption;
     private readonly Diagnosis _diagnosis = new();
@@ -64,9 +66,11 @@ public sealed class DefaultScheduler
         var nodes = context.Informers.For<V1Node>();
         var defaults = new DefaultSpreadSelector(context.Informers.For<V1Service>(), context.Informers.For<V1ReplicaSet>(), context.Informers.For<V1StatefulSet>());
         _spread = new PodTopologySpread(_cache, defaults);
-        _filters = new FilterChain(_spread);
+        var namespaces = context.Informers.For<V1Namespace>();
+        _interPodAffinity = new InterPodAffinity(_cache, ns => namespaces.Get(null, ns)?.Metadata.Labels);
+        _filters = new FilterChain(_spread, _interPodAffinity);
         _preemption = new DefaultPreemption(_filters);
-        _prioritizer = new Prioritizer(_cache, _spread);
+        _prioritizer = new Prioritizer(_cache, _spread, _interPodAffinity);
 
         _pods.Added += OnPodAdded;
         _pods.Updated += OnPodUpdated;
@@ -205,6 +209,7 @@ public sealed class DefaultScheduler
         var all = _cache.Nodes;
         IReadOnlyList<NodeInfo> candidates = all;
         _spread.PreFilter(pod);
+        _interPodAffinity.PreFilter(pod);
 
         // NodeAffinity PreFilter: metadata.name terms narrow the search to the named nodes.
         if (pod.NamedNodes is { } names)

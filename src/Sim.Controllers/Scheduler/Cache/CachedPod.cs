@@ -20,6 +20,7 @@ internal sealed class CachedPod
         Priority = pod.Spec.Priority ?? 0;
         Terminating = pod.Metadata.DeletionTimestamp is not null;
         HostPorts = HostPortsOf(pod.Spec);
+        Affinity = PodAffinityTerms.Of(pod);
     }
 
     public V1Pod Pod { get; private set; }
@@ -58,6 +59,9 @@ internal sealed class CachedPod
     public bool Terminating { get; }
 
     public HostPort[] HostPorts { get; }
+
+    /// <summary>Its inter-pod (anti-)affinity terms, or null when it has none.</summary>
+    public PodAffinityTerms? Affinity { get; }
 
     /// <summary>The host ports of a pod's app containers (only ports with a hostPort count).</summary>
     public static HostPort[] HostPortsOf(V1PodSpec spec)

@@ -138,9 +138,20 @@ internal sealed class NodeInfo
         ImageSizes = null;
     }
 
+    /// <summary>How many of its pods have inter-pod affinity or anti-affinity (upstream's PodsWithAffinity).</summary>
+    public int PodsWithAffinity { get; private set; }
+
+    /// <summary>How many of its pods have required anti-affinity terms (PodsWithRequiredAntiAffinity).</summary>
+    public int PodsWithRequiredAntiAffinity { get; private set; }
+
     public void AddPod(CachedPod pod)
     {
         _pods[pod.Uid] = pod;
+        if (pod.Affinity is { } affinity)
+        {
+            PodsWithAffinity++;
+            if (affinity.RequiredAntiAffinity.Length > 0) PodsWithRequiredAntiAffinity++;
+        }
         RequestedCpuMilli += pod.Requests.CpuMilli;
         RequestedMemoryBytes += pod.Requests.MemoryBytes;
         NonZeroCpuMilli += pod.NonZeroRequests.CpuMilli;
@@ -152,6 +163,11 @@ internal sealed class NodeInfo
     public void RemovePod(CachedPod pod)
     {
         if (!_pods.Remove(pod.Uid)) return;
+        if (pod.Affinity is { } affinity)
+        {
+            PodsWithAffinity--;
+            if (affinity.RequiredAntiAffinity.Length > 0) PodsWithRequiredAntiAffinity--;
+        }
         RequestedCpuMilli -= pod.Requests.CpuMilli;
         RequestedMemoryBytes -= pod.Requests.MemoryBytes;
         NonZeroCpuMilli -= pod.NonZeroRequests.CpuMilli;

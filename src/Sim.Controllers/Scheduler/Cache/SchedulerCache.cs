@@ -25,6 +25,9 @@ internal sealed class SchedulerCache
 
     public SelectorCountsIndex SelectorCounts { get; } = new();
 
+    /// <summary>How many cached pods have inter-pod affinity or anti-affinity (InterPodAffinity skips work at 0).</summary>
+    public int PodsWithAffinity { get; private set; }
+
     /// <summary>How many Node objects exist.</summary>
     public int NodeCount => _tree.Count;
 
@@ -151,6 +154,7 @@ internal sealed class SchedulerCache
         var node = NodeFor(cached.NodeName);
         _pods[cached.Uid] = cached;
         node.AddPod(cached);
+        if (cached.Affinity is not null) PodsWithAffinity++;
         IndexLabels(cached, add: true);
         SelectorCounts.OnPodAdded(cached, node);
         return cached;
@@ -162,6 +166,7 @@ internal sealed class SchedulerCache
         if (!_pods.Remove(uid, out var cached)) return null;
         var node = _nodes[cached.NodeName];
         node.RemovePod(cached);
+        if (cached.Affinity is not null) PodsWithAffinity--;
         IndexLabels(cached, add: false);
         SelectorCounts.OnPodRemoved(cached, node);
         ReleaseIfEmpty(node);

@@ -6,9 +6,9 @@ namespace Sim.Controllers.Scheduler.Framework;
 /// <summary>
 /// RunFilterPlugins for the default profile, in its order; the first plugin that rejects the node decides its status
 /// (later plugins are not asked, so each node contributes one plugin's reasons to the histogram). PodTopologySpread
-/// filters with the state its PreFilter computed for the current attempt.
+/// and InterPodAffinity filter with the state their PreFilter computed for the current attempt.
 /// </summary>
-internal sealed class FilterChain(PodTopologySpread spread)
+internal sealed class FilterChain(PodTopologySpread spread, InterPodAffinity interPodAffinity)
 {
     public FilterStatus Run(PodInfo pod, NodeInfo node, in NodeUsage usage)
     {
@@ -24,6 +24,8 @@ internal sealed class FilterChain(PodTopologySpread spread)
         if (!status.IsSuccess) return status;
         status = NodeResourcesFit.Filter(pod, node, usage);
         if (!status.IsSuccess) return status;
-        return spread.Filter(pod, node);
+        status = spread.Filter(pod, node);
+        if (!status.IsSuccess) return status;
+        return interPodAffinity.Filter(node);
     }
 }

@@ -26,7 +26,11 @@ internal sealed class PodInfo
         PreferredAffinity = PreferredTerms(spec);
         HostPorts = CachedPod.HostPortsOf(spec);
         Images = ImageLocality.NormalizedImages(spec);
+        Affinity = PodAffinityTerms.Of(pod);
     }
+
+    /// <summary>Its inter-pod (anti-)affinity terms, or null when it has none.</summary>
+    public PodAffinityTerms? Affinity { get; }
 
     public V1Pod Pod { get; }
 

@@ -5,10 +5,9 @@ namespace Sim.Controllers.Scheduler.Framework;
 
 /// <summary>
 /// prioritizeNodes for the default profile: each score plugin gives every feasible node 0..100 (normalized where the
-/// plugin normalizes), times its weight, summed. InterPodAffinity (weight 2) is not implemented and scores nothing.
-/// Buffers are reused between attempts.
+/// plugin normalizes), times its weight, summed. Buffers are reused between attempts.
 /// </summary>
-internal sealed class Prioritizer(SchedulerCache cache, PodTopologySpread spread)
+internal sealed class Prioritizer(SchedulerCache cache, PodTopologySpread spread, InterPodAffinity interPodAffinity)
 {
     public const int TaintTolerationWeight = 3;
     public const int NodeAffinityWeight = 2;
@@ -16,6 +15,7 @@ internal sealed class Prioritizer(SchedulerCache cache, PodTopologySpread spread
     public const int PodTopologySpreadWeight = 2;
     public const int BalancedAllocationWeight = 1;
     public const int ImageLocalityWeight = 1;
+    public const int InterPodAffinityWeight = 2;
 
     private long[] _total = new long[64];
     private long[] _scratch = new long[64];
@@ -52,6 +52,7 @@ internal sealed class Prioritizer(SchedulerCache cache, PodTopologySpread spread
         }
 
         if (spread.Score(pod, feasible, _scratch)) Add(_scratch, n, PodTopologySpreadWeight);
+        if (interPodAffinity.Score(pod, feasible, _scratch)) Add(_scratch, n, InterPodAffinityWeight);
         return _total;
     }
 

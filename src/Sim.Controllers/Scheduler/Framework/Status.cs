@@ -12,6 +12,7 @@ internal enum PluginSet
     NodePorts = 1 << 4,
     NodeResourcesFit = 1 << 5,
     PodTopologySpread = 1 << 6,
+    InterPodAffinity = 1 << 7,
 }
 
 /// <summary>framework.Code, the subset filters return.</summary>

@@ -9,7 +9,8 @@ namespace Sim.Controllers.Scheduler.Plugins;
 /// nominates a node. When the dry run finds a node where eviction would help, kube-scheduler would preempt; KubeSim
 /// reports the failure without a preemption part, as kube-scheduler's message reads while it preempts.
 /// </summary>
-/// <remarks>PodTopologySpread's counts are not reduced by the victims in the dry run (upstream's RemovePod extension).</remarks>
+/// <remarks>PodTopologySpread's and InterPodAffinity's counts are not reduced by the victims in the dry run (upstream's
+/// RemovePod extension).</remarks>
 internal sealed class DefaultPreemption(FilterChain filters)
 {
     public const string NotEligibleNever = "not eligible due to preemptionPolicy=Never.";

@@ -68,8 +68,8 @@ internal sealed class ClusterEvent(ClusterEventKind kind)
     /// <summary>The plugins whose verdict this event could change (pods rejected by none are retried on any event).</summary>
     public PluginSet InterestedPlugins => Kind switch
     {
-        ClusterEventKind.AssignedPodAdd => PluginSet.PodTopologySpread,
-        ClusterEventKind.AssignedPodDelete => PluginSet.NodePorts | PluginSet.NodeResourcesFit | PluginSet.PodTopologySpread,
+        ClusterEventKind.AssignedPodAdd => PluginSet.PodTopologySpread | PluginSet.InterPodAffinity,
+        ClusterEventKind.AssignedPodDelete => PluginSet.NodePorts | PluginSet.NodeResourcesFit | PluginSet.PodTopologySpread | PluginSet.InterPodAffinity,
         _ => (PluginSet)(-1),
     };
 

@@ -18,7 +18,7 @@ internal static class QueueingHints
         var rejectors = info.UnschedulablePlugins;
         if (rejectors == PluginSet.None) return e.Kind != ClusterEventKind.UnscheduledPodUpdate || e.PodChanges != PodChanges.None;
         var pod = info.PodInfo;
-        for (var plugin = PluginSet.NodeUnschedulable; plugin <= PluginSet.PodTopologySpread; plugin = (PluginSet)((int)plugin << 1))
+        for (var plugin = PluginSet.NodeUnschedulable; plugin <= PluginSet.InterPodAffinity; plugin = (PluginSet)((int)plugin << 1))
         {
             if ((rejectors & plugin) != 0 && Hint(plugin, pod, e)) return true;
         }
@@ -50,6 +50,16 @@ internal static class QueueingHints
             ClusterEventKind.NodeAdd => true,
             ClusterEventKind.NodeUpdate => (e.NodeChanges & (NodeChanges.Labels | NodeChanges.Taints)) != 0,
             ClusterEventKind.AssignedPodAdd or ClusterEventKind.AssignedPodDelete => PodTopologySpread.Counts(pod, e.AssignedPod!),
+            _ => false,
+        },
+        // A node may bring a domain or a label; a pod coming may be what an affinity term waits for, a pod going what
+        // an anti-affinity rule was about.
+        PluginSet.InterPodAffinity => e.Kind switch
+        {
+            ClusterEventKind.NodeAdd => true,
+            ClusterEventKind.NodeUpdate => (e.NodeChanges & NodeChanges.Labels) != 0,
+            ClusterEventKind.AssignedPodAdd => InterPodAffinity.CouldChange(pod, e.AssignedPod!, added: true),
+            ClusterEventKind.AssignedPodDelete => InterPodAffinity.CouldChange(pod, e.AssignedPod!, added: false),
             _ => false,
         },
         _ => false,
