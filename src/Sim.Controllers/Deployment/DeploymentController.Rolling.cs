@@ -144,16 +144,32 @@ public sealed partial class DeploymentController
                 DeploymentConditions.Set(status, DeploymentConditions.New(DeploymentConditions.Progressing, "False", DeploymentConditions.TimedOutReason, msg, now));
             }
         }
-        var failure = all.Select(r => r.Status?.Conditions?.FirstOrDefault(c => c.Type == "ReplicaFailure" && c.Status == "True")).FirstOrDefault(c => c is not null);
+        // getReplicaFailures: the new ReplicaSet's failure before any old one's, copied with its own time.
+        var failure = (newRs is null ? null : ReplicaFailureOf(newRs)) ?? all.Select(ReplicaFailureOf).FirstOrDefault(c => c is not null);
         if (failure is not null)
-            DeploymentConditions.Set(status, DeploymentConditions.New(DeploymentConditions.ReplicaFailure, failure.Status, failure.Reason, failure.Message, now));
+        {
+            DeploymentConditions.Set(status, new V1DeploymentCondition
+            {
+                Type = DeploymentConditions.ReplicaFailure,
+                Status = failure.Status,
+                Reason = failure.Reason,
+                Message = failure.Message,
+                LastTransitionTime = failure.LastTransitionTime,
+                LastUpdateTime = failure.LastTransitionTime,
+            });
+        }
         else
+        {
             DeploymentConditions.Remove(status, DeploymentConditions.ReplicaFailure);
+        }
 
         if (Sim.Core.Serialization.ModelCopy.SemanticEquals(status, d.Status)) return RequeueIfStuck(d, status);
         d.Status = status;
         return WriteStatus(d) ? ReconcileResult.Done : ReconcileResult.Retry("conflict updating deployment status");
     }
+
+    private static V1ReplicaSetCondition? ReplicaFailureOf(V1ReplicaSet rs) =>
+        rs.Status?.Conditions?.FirstOrDefault(c => c.Type == "ReplicaFailure");
 
     /// <summary>A rollout making no progress is looked at again when its progress deadline would pass.</summary>
     private ReconcileResult RequeueIfStuck(V1Deployment d, V1DeploymentStatus status)

@@ -241,7 +241,8 @@ public sealed class ReplicaSetController : Reconciler
                 _expectations.DeletionObserved(key, pod.Metadata.Uid);
                 if (result.IsNotFound) continue;
                 _events.Warning(rs, "FailedDelete", $"Error deleting: {result.Error!.Message}");
-                error ??= result.Error.Message;
+                // PodControl.DeletePod wraps the error it returns (the event has it bare).
+                error ??= "unable to delete pods: " + result.Error.Message;
             }
             return error;
         }
@@ -272,20 +273,26 @@ public sealed class ReplicaSetController : Reconciler
             ReadyReplicas = ready,
             AvailableReplicas = available,
             ObservedGeneration = rs.Metadata.Generation,
-            Conditions = rs.Status?.Conditions?.Where(c => c.Type != "ReplicaFailure").ToList(),
+            Conditions = rs.Status?.Conditions?.ToList(),
         };
-        if (failure is not null)
+        // As calculateStatus: the condition records the first failure and stays as it is while failures go on; a
+        // sync without one removes it.
+        var existing = rs.Status?.Conditions?.FirstOrDefault(c => c.Type == "ReplicaFailure");
+        if (failure is null)
         {
-            var reason = (rs.Spec.Replicas ?? 1) > active.Count ? "FailedCreate" : "FailedDelete";
-            var existing = rs.Status?.Conditions?.FirstOrDefault(c => c.Type == "ReplicaFailure");
+            status.Conditions = status.Conditions?.Where(c => c.Type != "ReplicaFailure").ToList();
+        }
+        else if (existing is null)
+        {
+            var diff = active.Count - (rs.Spec.Replicas ?? 1);
             status.Conditions ??= new List<V1ReplicaSetCondition>();
             status.Conditions.Add(new V1ReplicaSetCondition
             {
                 Type = "ReplicaFailure",
                 Status = "True",
-                Reason = reason,
+                Reason = diff < 0 ? "FailedCreate" : diff > 0 ? "FailedDelete" : "",
                 Message = failure,
-                LastTransitionTime = existing?.Status == "True" ? existing.LastTransitionTime : now.ToKubeTime(),
+                LastTransitionTime = now.ToKubeTime(),
             });
         }
         if (status.Conditions is { Count: 0 }) status.Conditions = null;

@@ -121,4 +121,22 @@ public class NamespaceDeletionTests
         c.Api.Delete(ResourceKinds.Namespace, null, "shop").Unwrap();
         Assert.Null(Shop(c));
     }
+
+    [Fact]
+    public void ScalingUpInATerminatingNamespace_ReportsReplicaFailureOnTheReplicaSetAndTheDeployment()
+    {
+        var c = ShopWithDeployment();
+        c.Api.Delete(ResourceKinds.Namespace, null, "shop").Unwrap();
+        c.Api.UpdateScale(ResourceKinds.Deployment, "shop", "nginx", 5).Unwrap();
+        c.For(1);
+
+        var rs = (V1ReplicaSet)c.Api.List(ResourceKinds.ReplicaSet, "shop").Value!.Items.Single();
+        var failure = rs.Status.Conditions.Single(x => x.Type == "ReplicaFailure");
+        var message = $"pods \"{rs.Metadata.Name}-\" is forbidden: unable to create new content in namespace shop because it is being terminated";
+        Assert.Equal(("True", "FailedCreate", message), (failure.Status, failure.Reason, failure.Message));
+        var deployment = (V1Deployment)c.Api.Find(ResourceKinds.Deployment, "shop", "nginx")!;
+        var copied = deployment.Status.Conditions.Single(x => x.Type == "ReplicaFailure");
+        Assert.Equal(("True", "FailedCreate", message, failure.LastTransitionTime), (copied.Status, copied.Reason, copied.Message, copied.LastTransitionTime));
+        Assert.Equal(failure.LastTransitionTime, copied.LastUpdateTime);
+    }
 }
