@@ -227,7 +227,7 @@ public sealed class ReplicaSetController : Reconciler
         {
             var count = Math.Min(diff, BurstReplicas);
             var related = RelatedPods(rs);
-            var victims = PodDeletionRanking.PodsToDelete(active.ConvertAll(r => r.Pod), related, count);
+            var victims = PodDeletionRanking.PodsToDelete(active.ConvertAll(r => r.Pod), related, count, Context.Now);
             _expectations.ExpectDeletions(key, victims.Select(p => p.Metadata.Uid), Context.Now);
             string? error = null;
             foreach (var pod in victims)

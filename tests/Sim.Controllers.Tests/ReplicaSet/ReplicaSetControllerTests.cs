@@ -243,4 +243,40 @@ public class ReplicaSetControllerTests
         c.For(readyAt + 10.5 - c.Elapsed.TotalSeconds);
         Assert.Equal(1, Available());
     }
+
+    [Fact]
+    public void ScaleDown_AmongPodsOfAboutTheSameAge_DeletesByUidNotByWhoWasReadyLast()
+    {
+        // LogarithmicScaleDown (GA in v1.31): ready times compare by the base-2 logarithm of their age, so pods
+        // that turned ready a second apart about 100 s ago rank the same, and the smaller uid goes first.
+        var c = new TestCluster(nodes: 1);
+        c.Apply("""
+            apiVersion: apps/v1
+            kind: ReplicaSet
+            metadata: {name: web}
+            spec:
+              replicas: 1
+              selector: {matchLabels: {app: web}}
+              template:
+                metadata: {labels: {app: web}}
+                spec: {containers: [{name: web, image: nginx}]}
+            """);
+        // Three pods, ready about 10 s apart, all between 64 and 128 s old at +100 s.
+        c.For(10);
+        c.Api.UpdateScale(ResourceKinds.ReplicaSet, "default", "web", 2).Unwrap();
+        c.For(10);
+        c.Api.UpdateScale(ResourceKinds.ReplicaSet, "default", "web", 3).Unwrap();
+        c.Until(() => c.ReadyPods("app=web").Count == 3);
+        c.For(100 - c.Elapsed.TotalSeconds);
+        var pods = c.Pods("app=web");
+        var expected = pods.OrderBy(p => p.Metadata.Uid, StringComparer.Ordinal).First().Metadata.Name;
+        var lastReady = pods.OrderByDescending(p => p.Status.Conditions.Single(x => x.Type == "Ready").LastTransitionTime).First().Metadata.Name;
+        // The seed is chosen so that the pod ready last is not the one with the smallest uid.
+        Assert.NotEqual(expected, lastReady);
+
+        c.Api.UpdateScale(ResourceKinds.ReplicaSet, "default", "web", 2).Unwrap();
+        c.For(5);
+        var victim = Assert.Single(pods.Select(p => p.Metadata.Name).Except(c.Pods("app=web").Select(p => p.Metadata.Name)));
+        Assert.Equal(expected, victim);
+    }
 }
