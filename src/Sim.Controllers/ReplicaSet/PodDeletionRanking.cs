@@ -67,7 +67,9 @@ internal static class PodDeletionRanking
         var ca = a.Metadata.CreationTimestamp;
         var cb = b.Metadata.CreationTimestamp;
         if (ca != cb) return CompareTimes(a, ca, b, cb, now);
-        return 0;
+        // Upstream leaves fully equal pods in whatever order its sort leaves them; the uid keeps KubeSim's choice
+        // independent of the order pods were listed in.
+        return string.CompareOrdinal(a.Metadata.Uid, b.Metadata.Uid);
     }
 
     // Later (younger) first and a missing time before any (afterOrZero); with both present, by the base-2 logarithm of
