@@ -131,7 +131,8 @@ public sealed partial class DeploymentController : Reconciler
                 result.Add(rs);
                 continue;
             }
-            if (rs.Metadata.DeletionTimestamp is not null) continue;
+            // A Deployment being deleted releases nothing (ClaimObject); a terminating ReplicaSet is released like any.
+            if (d.Metadata.DeletionTimestamp is not null) continue;
             var released = ModelCopy.Clone(rs);
             released.Metadata.OwnerReferences = released.Metadata.OwnerReferences!.Where(r => r.Uid != uid).ToList();
             if (released.Metadata.OwnerReferences.Count == 0) released.Metadata.OwnerReferences = null;

@@ -153,7 +153,8 @@ public sealed class ReplicaSetController : Reconciler
         {
             if (!pod.Matches(selector))
             {
-                if (!pod.Terminating) (released ??= []).Add(pod.Pod);
+                // ClaimPods sees active pods only, and a ReplicaSet being deleted releases nothing.
+                if (pod.Active && rs.Metadata.DeletionTimestamp is null) (released ??= []).Add(pod.Pod);
                 continue;
             }
             if (!pod.Active) continue;

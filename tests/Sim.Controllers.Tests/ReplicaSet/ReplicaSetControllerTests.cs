@@ -279,4 +279,39 @@ public class ReplicaSetControllerTests
         var victim = Assert.Single(pods.Select(p => p.Metadata.Name).Except(c.Pods("app=web").Select(p => p.Metadata.Name)));
         Assert.Equal(expected, victim);
     }
+
+    [Fact]
+    public void FinishedPodRelabeledOutOfTheSelector_KeepsItsOwner()
+    {
+        // ClaimPods only looks at active pods: a pod that has finished is neither counted nor released.
+        var c = new TestCluster(nodes: 1);
+        var rs = (V1ReplicaSet)c.Apply("""
+            apiVersion: apps/v1
+            kind: ReplicaSet
+            metadata: {name: web}
+            spec:
+              replicas: 1
+              selector: {matchLabels: {app: web}}
+              template:
+                metadata: {labels: {app: web}}
+                spec: {containers: [{name: web, image: nginx}]}
+            """);
+        c.Api.Create(new V1Pod
+        {
+            Metadata = new V1ObjectMeta
+            {
+                Name = "done",
+                Labels = new Dictionary<string, string> { ["app"] = "web" },
+                OwnerReferences = [new V1OwnerReference { ApiVersion = "apps/v1", Kind = "ReplicaSet", Name = "web", Uid = rs.Metadata.Uid, Controller = true }],
+            },
+            Spec = new V1PodSpec { RestartPolicy = "Never", NodeName = "node-1", Containers = [new V1Container { Name = "c", Image = "busybox", Command = ["true"] }] },
+        }).Unwrap();
+        c.Until(() => c.Pods("app=web").Any(p => p.Metadata.Name == "done" && p.Status?.Phase == "Succeeded"));
+        var relabeled = ModelCopy.Clone(c.Pods("app=web").Single(p => p.Metadata.Name == "done"));
+        relabeled.Metadata.Labels["app"] = "archived";
+        c.Api.Update(relabeled).Unwrap();
+        c.For(5);
+        var done = (V1Pod)c.Api.Find(ResourceKinds.Pod, "default", "done")!;
+        Assert.Equal(rs.Metadata.Uid, done.Metadata.OwnerReferences.Single().Uid);
+    }
 }
