@@ -183,8 +183,18 @@ public sealed partial class ApiServer
         History.AppendChange(rv, Loop.Now, type, key, obj);
         Committed?.Invoke(new CommittedChange(rv, Loop.Now, type, key, obj, old));
         _watches.Publish(new Change(rv, kind, type, obj, old));
+        if (kind == ResourceKinds.Event && type != WatchEventType.Deleted && Options.EventTtl is { } ttl) ExpireLater(key, rv, ttl);
         return obj;
     }
+
+    // An Event's lease runs out ttl after its last write; a later write (a repeat counted) took a lease of its own.
+    private void ExpireLater(ObjectKey key, long resourceVersion, SimDuration ttl) =>
+        Loop.Schedule(Loop.Now + ttl, () =>
+        {
+            var current = _store.Get(ResourceKinds.Event, key.Namespace, key.Name);
+            if (current is null || current.Metadata.ResourceVersion != resourceVersion.ToString(System.Globalization.CultureInfo.InvariantCulture)) return;
+            Commit(ResourceKinds.Event, WatchEventType.Deleted, current, current);
+        });
 
     private ApiResult<KubeObject> CommitOk(ResourceKind kind, WatchEventType type, KubeObject obj, KubeObject? old) =>
         ApiResult<KubeObject>.Ok(Commit(kind, type, obj, old));

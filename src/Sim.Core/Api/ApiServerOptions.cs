@@ -14,6 +14,12 @@ public sealed record ApiServerOptions
     /// <summary>Where to write each history line as it is committed (the history file), if anywhere.</summary>
     public Stream? HistorySink { get; init; }
 
+    /// <summary>
+    /// How long an Event lives after its last write (kube-apiserver's <c>--event-ttl</c>, default 1h); it then
+    /// disappears as an etcd lease expiry removes it. Null keeps Events forever.
+    /// </summary>
+    public Sim.Core.Time.SimDuration? EventTtl { get; init; } = Sim.Core.Time.SimDuration.FromHours(1);
+
     /// <summary>Create the built-in namespaces and the <c>kubernetes</c> Service at start, as kube-apiserver does.</summary>
     public bool Bootstrap { get; init; } = true;
 }

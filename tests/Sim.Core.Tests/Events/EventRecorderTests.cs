@@ -42,4 +42,26 @@ public class EventRecorderTests
         Assert.Equal(new DateTime(2025, 1, 1, 0, 0, 10, DateTimeKind.Utc), ev.LastTimestamp);
         Assert.Equal("node-1", ev.Source.Host);
     }
+
+    [Fact]
+    public void Events_ExpireAnHourAfterTheirLastWrite()
+    {
+        var server = Some.Server();
+        var recorder = new EventRecorder(server.ClientFor("test"), server.Loop, "replicaset-controller");
+        var rs = new V1ReplicaSet { ApiVersion = "apps/v1", Kind = "ReplicaSet", Metadata = new V1ObjectMeta { Name = "web", NamespaceProperty = "default", Uid = "u1" } };
+        var pod = new V1Pod { ApiVersion = "v1", Kind = "Pod", Metadata = new V1ObjectMeta { Name = "db", NamespaceProperty = "default", Uid = "u2" } };
+        recorder.Normal(rs, "SuccessfulCreate", "Created pod: web-1");
+        recorder.Warning(pod, "BackOff", "Back-off restarting failed container");
+        server.Loop.RunFor(SimDuration.FromMinutes(30));
+        // The same warning again: counted on the same Event, whose hour starts over.
+        recorder.Warning(pod, "BackOff", "Back-off restarting failed container");
+
+        List<string> Left() => server.List(ResourceKinds.Event, "default").Unwrap().Items.Select(e => ((Corev1Event)e).InvolvedObject.Name).Order().ToList();
+        server.Loop.RunFor(SimDuration.FromMinutes(29));
+        Assert.Equal(["db", "web"], Left());
+        server.Loop.RunFor(SimDuration.FromMinutes(2));
+        Assert.Equal(["db"], Left());
+        server.Loop.RunFor(SimDuration.FromMinutes(30));
+        Assert.Empty(Left());
+    }
 }
