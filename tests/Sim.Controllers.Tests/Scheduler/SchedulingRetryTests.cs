@@ -251,6 +251,9 @@ public class SchedulingRetryTests
 
         Assert.Equal(0, h.Scheduler.PendingPods);
         Assert.Null(h.User.Find<V1Pod>("default", "web"));
-        Assert.Equal(0, h.Loop.Pending);
+        // Nothing is left to run but the expiry of the FailedScheduling event, an hour after it was written.
+        Assert.Equal(1, h.Loop.Pending);
+        var due = (h.Loop.NextDue!.Value - Sim.Core.Time.SimTime.DefaultStart).TotalSeconds;
+        Assert.InRange(due, 3600, 3606);
     }
 }
