@@ -188,13 +188,36 @@ public sealed partial class ApiServer
     }
 
     // An Event's lease runs out ttl after its last write; a later write (a repeat counted) took a lease of its own.
-    private void ExpireLater(ObjectKey key, long resourceVersion, SimDuration ttl) =>
-        Loop.Schedule(Loop.Now + ttl, () =>
+    // The TTL is the same for every Event, so expiries come due in write order: one queue and one timer for its head
+    // keep the loop's agenda small however many Events a run writes.
+    private readonly Queue<(ObjectKey Key, long ResourceVersion, SimTime Due)> _eventExpiries = new();
+    private bool _eventExpiryScheduled;
+
+    private void ExpireLater(ObjectKey key, long resourceVersion, SimDuration ttl)
+    {
+        _eventExpiries.Enqueue((key, resourceVersion, Loop.Now + ttl));
+        ScheduleEventExpiry();
+    }
+
+    private void ScheduleEventExpiry()
+    {
+        if (_eventExpiryScheduled || !_eventExpiries.TryPeek(out var head)) return;
+        _eventExpiryScheduled = true;
+        Loop.Schedule(head.Due, ExpireDueEvents);
+    }
+
+    private void ExpireDueEvents()
+    {
+        _eventExpiryScheduled = false;
+        while (_eventExpiries.TryPeek(out var head) && head.Due <= Loop.Now)
         {
-            var current = _store.Get(ResourceKinds.Event, key.Namespace, key.Name);
-            if (current is null || current.Metadata.ResourceVersion != resourceVersion.ToString(System.Globalization.CultureInfo.InvariantCulture)) return;
+            _eventExpiries.Dequeue();
+            var current = _store.Get(ResourceKinds.Event, head.Key.Namespace, head.Key.Name);
+            if (current is null || current.Metadata.ResourceVersion != head.ResourceVersion.ToString(CultureInfo.InvariantCulture)) continue;
             Commit(ResourceKinds.Event, WatchEventType.Deleted, current, current);
-        });
+        }
+        ScheduleEventExpiry();
+    }
 
     private ApiResult<KubeObject> CommitOk(ResourceKind kind, WatchEventType type, KubeObject obj, KubeObject? old) =>
         ApiResult<KubeObject>.Ok(Commit(kind, type, obj, old));
