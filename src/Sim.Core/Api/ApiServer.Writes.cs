@@ -49,6 +49,8 @@ public sealed partial class ApiServer
         // The uid is assigned first: some kinds derive fields from it (a Job's generated selector).
         meta.Uid = options?.DryRun == true ? "00000000-0000-0000-0000-000000000000" : NewUid();
         strategy.Default(obj);
+        // Admission that reads other objects is left out of a validate-only create, which has no cluster behind it.
+        if (!admitOnly && strategy.Admit(obj, Context) is { } refused) return refused;
         strategy.PrepareForCreate(obj, Context);
         if (kind.HasStatus && ModelShape.GetStatus(obj) is null) ModelShape.ResetStatus(obj);
         meta.Generation = kind.HasGeneration ? 1 : null;

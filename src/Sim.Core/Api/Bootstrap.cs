@@ -25,5 +25,7 @@ internal static class Bootstrap
                 Ports = [new V1ServicePort { Name = "https", Port = 443, Protocol = "TCP", TargetPort = 6443 }],
             },
         }).Unwrap();
+        // The scheduling/bootstrap-system-priority-classes post-start hook.
+        foreach (var pc in Registry.Scheduling.PriorityClassStrategy.Builtin()) server.Create(pc).Unwrap();
     }
 }

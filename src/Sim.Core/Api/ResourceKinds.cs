@@ -26,6 +26,7 @@ public static class ResourceKinds
     public static readonly ResourceKind CronJob = new("batch", "v1", "CronJob", "cronjobs", true, typeof(V1CronJob), typeof(V1CronJobList), ["cj"], ["all"], hasStatus: true, hasGeneration: true);
     public static readonly ResourceKind HorizontalPodAutoscaler = new("autoscaling", "v2", "HorizontalPodAutoscaler", "horizontalpodautoscalers", true, typeof(V2HorizontalPodAutoscaler), typeof(V2HorizontalPodAutoscalerList), ["hpa"], ["all"], hasStatus: true, hasGeneration: true);
     public static readonly ResourceKind Lease = new("coordination.k8s.io", "v1", "Lease", "leases", true, typeof(V1Lease), typeof(V1LeaseList));
+    public static readonly ResourceKind PriorityClass = new("scheduling.k8s.io", "v1", "PriorityClass", "priorityclasses", false, typeof(V1PriorityClass), typeof(V1PriorityClassList), ["pc"]);
 #pragma warning restore CS1591
 
     /// <summary>All kinds, in a fixed order (discovery and iteration use it).</summary>
@@ -33,7 +34,7 @@ public static class ResourceKinds
     [
         Namespace, Node, Pod, Service, Endpoints, ConfigMap, Secret, Event, PersistentVolume, PersistentVolumeClaim,
         StorageClass, ReplicaSet, Deployment, StatefulSet, DaemonSet, ControllerRevision, Job, CronJob,
-        HorizontalPodAutoscaler, Lease,
+        HorizontalPodAutoscaler, Lease, PriorityClass,
     ];
 
     private static readonly Dictionary<Type, ResourceKind> ByType = All.ToDictionary(k => k.ModelType);

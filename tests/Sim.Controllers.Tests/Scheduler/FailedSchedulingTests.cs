@@ -189,7 +189,8 @@ public class FailedSchedulingTests
         h.AddNode("node-1", cpu: "4");
         h.CreatePod("low", cpu: "1", configure: p => p.Spec.Priority = 0);
         h.Run(1);
-        h.CreatePod("important", cpu: "6", configure: p => p.Spec.Priority = 1000);
+        h.AddPriorityClass("important", 1000);
+        h.CreatePod("important", cpu: "6", configure: p => p.Spec.PriorityClassName = "important");
 
         h.Run(1);
 

@@ -128,6 +128,10 @@ internal sealed class SchedulerHarness
 
     public void Run(double seconds) => Loop.RunFor(SimDuration.FromSeconds(seconds));
 
+    /// <summary>Creates a PriorityClass; pods name it in spec.priorityClassName and admission gives them its value.</summary>
+    public void AddPriorityClass(string name, int value) =>
+        User.Create(new V1PriorityClass { Metadata = new V1ObjectMeta { Name = name }, Value = value }).Unwrap();
+
     public V1Pod Pod(string name, string ns = "default") => User.Get<V1Pod>(ns, name).Unwrap();
 
     public string? NodeOf(string pod, string ns = "default") => User.Find<V1Pod>(ns, pod)?.Spec.NodeName;

@@ -210,8 +210,10 @@ public class SchedulingRetryTests
     public void Queue_HigherPriorityPod_IsScheduledFirst()
     {
         var h = new SchedulerHarness();
-        h.CreatePod("low", cpu: "3", configure: p => p.Spec.Priority = 10);
-        h.CreatePod("high", cpu: "3", configure: p => p.Spec.Priority = 1000);
+        h.AddPriorityClass("low", 10);
+        h.AddPriorityClass("high", 1000);
+        h.CreatePod("low", cpu: "3", configure: p => p.Spec.PriorityClassName = "low");
+        h.CreatePod("high", cpu: "3", configure: p => p.Spec.PriorityClassName = "high");
         h.Run(20);
 
         // Both wait for a node; the one node has room for one of them.

@@ -2,6 +2,7 @@ using Sim.Core.Api.Registry.Autoscaling;
 using Sim.Core.Api.Registry.Batch;
 using Sim.Core.Api.Registry.Core;
 using Sim.Core.Api.Registry.Pods;
+using Sim.Core.Api.Registry.Scheduling;
 using Sim.Core.Api.Registry.Storage;
 using Sim.Core.Api.Registry.Workloads;
 
@@ -16,6 +17,6 @@ internal static class KindStrategies
         new ConfigMapStrategy(), new SecretStrategy(), new EventStrategy(), new PersistentVolumeStrategy(),
         new PersistentVolumeClaimStrategy(), new StorageClassStrategy(), new ReplicaSetStrategy(), new DeploymentStrategy(),
         new StatefulSetStrategy(), new DaemonSetStrategy(), new ControllerRevisionStrategy(), new JobStrategy(),
-        new CronJobStrategy(), new HorizontalPodAutoscalerStrategy(), new LeaseStrategy(),
+        new CronJobStrategy(), new HorizontalPodAutoscalerStrategy(), new LeaseStrategy(), new PriorityClassStrategy(),
     ];
 }

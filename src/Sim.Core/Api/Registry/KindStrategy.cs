@@ -53,6 +53,12 @@ internal abstract class KindStrategy
     /// <summary>Changes made when an object starts terminating (e.g. a namespace's Terminating phase).</summary>
     public virtual void PrepareForDelete(KubeObject obj) { }
 
+    /// <summary>
+    /// Admission of a CREATE that depends on other objects (Priority resolving a pod's priorityClassName, a second
+    /// default PriorityClass): null to admit, or the refusal. Runs after defaulting, before create preparation.
+    /// </summary>
+    public virtual ApiError? Admit(KubeObject obj, StrategyContext ctx) => null;
+
     /// <summary>Checks run before a DELETE is accepted (e.g. namespaces that cannot be deleted).</summary>
     public virtual ApiError? CheckDelete(KubeObject obj) => null;
 }

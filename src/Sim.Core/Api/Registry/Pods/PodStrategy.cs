@@ -38,6 +38,40 @@ internal sealed class PodStrategy : KindStrategy<V1Pod>
         pod.Status = new V1PodStatus { Phase = "Pending", QosClass = QosClass(spec) };
     }
 
+    /// <summary>
+    /// The Priority admission plugin: a priorityClassName is resolved to its value and preemption policy (or the
+    /// global default class is used when none is named); a priority or policy the pod states itself must agree.
+    /// </summary>
+    public override ApiError? Admit(KubeObject obj, StrategyContext ctx)
+    {
+        var pod = (V1Pod)obj;
+        var spec = pod.Spec;
+        var name = pod.Metadata.Name is { Length: > 0 } n ? n : pod.Metadata.GenerateName ?? "";
+        V1PriorityClass? pc;
+        if (string.IsNullOrEmpty(spec.PriorityClassName))
+        {
+            pc = ctx.Server.List(ResourceKinds.PriorityClass).Value!.Items.Cast<V1PriorityClass>()
+                .Where(c => c.GlobalDefault == true).OrderBy(c => c.Value).FirstOrDefault();
+            if (pc is not null) spec.PriorityClassName = pc.Metadata.Name;
+        }
+        else
+        {
+            pc = ctx.Server.Find(ResourceKinds.PriorityClass, null, spec.PriorityClassName) as V1PriorityClass;
+            if (pc is null) return ApiError.Forbidden(Kind, name, $"no PriorityClass with name {spec.PriorityClassName} was found");
+        }
+        var priority = pc?.Value ?? 0;
+        if (spec.Priority is { } given && given != priority)
+            return ApiError.Forbidden(Kind, name, $"the integer value of priority ({given}) must not be provided in pod spec; priority admission controller computed {priority} from the given PriorityClass name");
+        spec.Priority = priority;
+        if (pc?.PreemptionPolicy is { } policy)
+        {
+            if (spec.PreemptionPolicy is { } stated && stated != policy)
+                return ApiError.Forbidden(Kind, name, $"the string value of PreemptionPolicy ({stated}) must not be provided in pod spec; priority admission controller computed {policy} from the given PriorityClass name");
+            spec.PreemptionPolicy = policy;
+        }
+        return null;
+    }
+
     protected override IEnumerable<FieldError> Validate(V1Pod pod) => PodSpecValidation.Validate(pod.Spec, "spec");
 
     protected override IEnumerable<FieldError> ValidateUpdate(V1Pod pod, V1Pod old)
