@@ -149,4 +149,47 @@ public class DefaultingTests
         Assert.Equal("autoscaling/v2", created.ApiVersion);
         Assert.Equal(60, created.Spec.Metrics.Single().Resource.Target.AverageUtilization);
     }
+
+    [Fact]
+    public void TemplateWithLimitsOnly_KeepsItsRequestsUnset_ThePodGetsThem()
+    {
+        // SetDefaults_Pod copies limits into requests for a Pod only, never for a template.
+        var server = Some.Server();
+        var d = Some.Deployment();
+        d.Spec.Template.Spec.Containers[0].Resources = new V1ResourceRequirements { Limits = new Dictionary<string, ResourceQuantity> { ["cpu"] = new("500m") } };
+        var stored = (V1Deployment)server.Create(d).Unwrap();
+        Assert.Null(stored.Spec.Template.Spec.Containers[0].Resources.Requests);
+        var pod = Some.Pod();
+        pod.Spec.Containers[0].Resources = new V1ResourceRequirements { Limits = new Dictionary<string, ResourceQuantity> { ["cpu"] = new("500m") } };
+        Assert.Equal("500m", ((V1Pod)server.Create(pod).Unwrap()).Spec.Containers[0].Resources.Requests["cpu"].ToString());
+    }
+
+    [Fact]
+    public void HttpGetProbe_DefaultsItsPathAndScheme()
+    {
+        var pod = Some.Pod();
+        pod.Spec.Containers[0].ReadinessProbe = new V1Probe { HttpGet = new V1HTTPGetAction { Port = 80 } };
+        var probe = ((V1Pod)Some.Server().Create(pod).Unwrap()).Spec.Containers[0].ReadinessProbe.HttpGet;
+        Assert.Equal(("/", "HTTP"), (probe.Path, probe.Scheme));
+    }
+
+    [Fact]
+    public void Job_TakesItsTemplateLabels_AndAcceptsAZeroDeadline()
+    {
+        var job = new V1Job
+        {
+            Metadata = new V1ObjectMeta { Name = "once" },
+            Spec = new V1JobSpec
+            {
+                ActiveDeadlineSeconds = 0,
+                Template = new V1PodTemplateSpec
+                {
+                    Metadata = new V1ObjectMeta { Labels = new Dictionary<string, string> { ["app"] = "batch" } },
+                    Spec = new V1PodSpec { RestartPolicy = "Never", Containers = [new V1Container { Name = "c", Image = "busybox" }] },
+                },
+            },
+        };
+        var stored = (V1Job)Some.Server().Create(job).Unwrap();
+        Assert.Equal(new Dictionary<string, string> { ["app"] = "batch" }, stored.Metadata.Labels);
+    }
 }

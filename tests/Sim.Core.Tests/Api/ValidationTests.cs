@@ -36,11 +36,11 @@ public class ValidationTests
     }
 
     [Fact]
-    public void MissingSelector_IsRequired()
+    public void MissingSelector_IsRequired_AndMatchesNoTemplate()
     {
         var d = Some.Deployment();
         d.Spec.Selector = null;
-        Assert.Equal("The Deployment \"nginx\" is invalid: spec.selector: Required value", Refusal(d).KubectlMessage);
+        Assert.Equal("The Deployment \"nginx\" is invalid: [spec.selector: Required value, spec.template.metadata.labels: Invalid value: map[string]string{\"app\":\"nginx\"}: `selector` does not match template `labels`]", Refusal(d).KubectlMessage);
     }
 
     [Fact]
@@ -116,14 +116,14 @@ public class ValidationTests
     }
 
     [Fact]
-    public void JobWithRestartPolicyAlways_IsUnsupported()
+    public void JobWithRestartPolicyAlways_IsRefusedAsUpstreamWordsIt()
     {
         var job = new V1Job
         {
             Metadata = new V1ObjectMeta { Name = "once" },
             Spec = new V1JobSpec { Template = new V1PodTemplateSpec { Spec = new V1PodSpec { Containers = [new V1Container { Name = "c", Image = "busybox" }] } } },
         };
-        Assert.Equal("The Job \"once\" is invalid: spec.template.spec.restartPolicy: Unsupported value: \"Always\": supported values: \"OnFailure\", \"Never\"", Refusal(job).KubectlMessage);
+        Assert.Equal("The Job \"once\" is invalid: spec.template.spec.restartPolicy: Required value: valid values: \"OnFailure\", \"Never\"", Refusal(job).KubectlMessage);
     }
 
     [Fact]

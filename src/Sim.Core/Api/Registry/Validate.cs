@@ -61,25 +61,33 @@ internal static class Validate
         return new GoLiteral($"v1.LabelSelector{{MatchLabels:{labels}, MatchExpressions:{exprs}}}");
     }
 
-    /// <summary>Workload selector rules: required, non-empty, valid, and matching the template's labels.</summary>
-    public static IEnumerable<FieldError> SelectorMatchesTemplate(V1LabelSelector? selector, V1PodTemplateSpec? template, string kindForEmpty)
+    /// <summary>
+    /// Workload selector rules: required (a DaemonSet's is not, <paramref name="selectorRequired"/>), non-empty,
+    /// valid, and matching the template's labels. A missing selector selects nothing, so it also fails to match the
+    /// template, as upstream reports both; an empty one selects everything and is only reported as empty.
+    /// </summary>
+    public static IEnumerable<FieldError> SelectorMatchesTemplate(V1LabelSelector? selector, V1PodTemplateSpec? template, string kindForEmpty, bool selectorRequired = true)
     {
+        LabelSelector parsed;
         if (selector is null)
         {
-            yield return FieldError.Required("spec.selector");
-            yield break;
+            if (selectorRequired) yield return FieldError.Required("spec.selector");
+            parsed = LabelSelector.Nothing;
         }
-        foreach (var e in LabelSelectorSyntax(selector, "spec.selector")) yield return e;
-        var empty = (selector.MatchLabels is null || selector.MatchLabels.Count == 0) && (selector.MatchExpressions is null || selector.MatchExpressions.Count == 0);
-        if (empty)
+        else
         {
-            yield return FieldError.Invalid("spec.selector", SelectorValue(selector), $"empty selector is invalid for {kindForEmpty}");
-            yield break;
+            foreach (var e in LabelSelectorSyntax(selector, "spec.selector")) yield return e;
+            var empty = (selector.MatchLabels is null || selector.MatchLabels.Count == 0) && (selector.MatchExpressions is null || selector.MatchExpressions.Count == 0);
+            if (empty)
+            {
+                yield return FieldError.Invalid("spec.selector", SelectorValue(selector), $"empty selector is invalid for {kindForEmpty}");
+                yield break;
+            }
+            if (!LabelSelector.TryFromV1(selector, out parsed, out _)) yield break;
         }
-        if (!LabelSelector.TryFromV1(selector, out var parsed, out _)) yield break;
         var labels = template?.Metadata?.Labels;
         if (!parsed.Matches(labels))
-            yield return FieldError.Invalid("spec.template.metadata.labels", labels ?? new Dictionary<string, string>(), "`selector` does not match template `labels`");
+            yield return FieldError.Invalid("spec.template.metadata.labels", labels is null ? new GoLiteral("map[string]string(nil)") : labels, "`selector` does not match template `labels`");
     }
 
     /// <summary>Percent or integer rule for maxSurge/maxUnavailable values.</summary>

@@ -18,6 +18,14 @@ internal sealed class JobStrategy : KindStrategy<V1Job>
     {
         job.Spec ??= new V1JobSpec();
         DefaultSpec(job.Spec);
+        CopyTemplateLabels(job);
+    }
+
+    // SetDefaults_Job: a Job without labels takes its pod template's.
+    private static void CopyTemplateLabels(V1Job job)
+    {
+        if (job.Spec.Template?.Metadata?.Labels is { Count: > 0 } labels && job.Metadata.Labels is not { Count: > 0 })
+            job.Metadata.Labels = new Dictionary<string, string>(labels);
     }
 
     public static void DefaultSpec(V1JobSpec spec)
@@ -50,6 +58,8 @@ internal sealed class JobStrategy : KindStrategy<V1Job>
         labels["controller-uid"] = uid;
         labels["job-name"] = job.Metadata.Name ?? "";
         job.Spec.Selector ??= new V1LabelSelector { MatchLabels = new Dictionary<string, string> { [ControllerUidLabel] = uid } };
+        // Read back from etcd, a Job whose template had no labels of its own is defaulted with the generated ones.
+        CopyTemplateLabels(job);
     }
 
     protected override IEnumerable<FieldError> Validate(V1Job job) => ValidateSpec(job.Spec, "spec", checkSelector: true);
@@ -64,7 +74,7 @@ internal sealed class JobStrategy : KindStrategy<V1Job>
         foreach (var e in Registry.Validate.NonNegative(path + ".parallelism", spec.Parallelism)) yield return e;
         foreach (var e in Registry.Validate.NonNegative(path + ".completions", spec.Completions)) yield return e;
         foreach (var e in Registry.Validate.NonNegative(path + ".backoffLimit", spec.BackoffLimit)) yield return e;
-        foreach (var e in Registry.Validate.Positive(path + ".activeDeadlineSeconds", spec.ActiveDeadlineSeconds)) yield return e;
+        foreach (var e in Registry.Validate.NonNegative(path + ".activeDeadlineSeconds", spec.ActiveDeadlineSeconds)) yield return e;
         foreach (var e in Registry.Validate.NonNegative(path + ".ttlSecondsAfterFinished", spec.TtlSecondsAfterFinished)) yield return e;
         if (spec.CompletionMode is { } mode && mode is not ("NonIndexed" or "Indexed"))
             yield return FieldError.NotSupported(path + ".completionMode", mode, "NonIndexed", "Indexed");
@@ -76,8 +86,9 @@ internal sealed class JobStrategy : KindStrategy<V1Job>
             else foreach (var e in Registry.Validate.SelectorMatchesTemplate(spec.Selector, spec.Template, "job")) yield return e;
         }
         foreach (var e in PodSpecValidation.ValidateTemplate(spec.Template, path + ".template")) yield return e;
-        if (spec.Template?.Spec?.RestartPolicy is { } rp && rp is not ("OnFailure" or "Never") && PodSpecValidation.RestartPolicies.Contains(rp))
-            yield return FieldError.NotSupported(path + ".template.spec.restartPolicy", rp, "OnFailure", "Never");
+        // Upstream words it as Required whatever the value (defaulting has made a missing one Always by now).
+        if (spec.Template?.Spec?.RestartPolicy is not ("OnFailure" or "Never"))
+            yield return FieldError.Required(path + ".template.spec.restartPolicy", "valid values: \"OnFailure\", \"Never\"");
     }
 
     protected override IEnumerable<FieldError> ValidateUpdate(V1Job job, V1Job old)

@@ -2,7 +2,8 @@ using k8s.Models;
 
 namespace Sim.Core.Api.Registry.Pods;
 
-/// <summary>Kubernetes' core/v1 defaulters for a pod spec (used for pods and for every pod template).</summary>
+/// <summary>Kubernetes' core/v1 defaulters for a pod spec (<see cref="Apply"/> for pods and every pod template,
+/// <see cref="ApplyPod"/> for bare pods).</summary>
 internal static class PodSpecDefaults
 {
     public static void Apply(V1PodSpec? spec)
@@ -13,14 +14,31 @@ internal static class PodSpecDefaults
         spec.TerminationGracePeriodSeconds ??= 30;
         spec.SecurityContext ??= new V1PodSecurityContext();
         spec.SchedulerName ??= "default-scheduler";
-        if (spec.HostNetwork == true)
-        {
-            // Host-network pods default their container ports' hostPort to the containerPort.
-            foreach (var c in spec.Containers ?? []) foreach (var p in c.Ports ?? []) p.HostPort ??= p.ContainerPort;
-        }
         foreach (var c in spec.InitContainers ?? []) DefaultContainer(c);
         foreach (var c in spec.Containers ?? []) DefaultContainer(c);
         foreach (var v in spec.Volumes ?? []) DefaultVolume(v);
+    }
+
+    /// <summary>
+    /// SetDefaults_Pod on top of the spec defaults: what Kubernetes does for a Pod and deliberately not for a pod
+    /// template, so templates (and their pod-template-hash) stay as written.
+    /// </summary>
+    public static void ApplyPod(V1PodSpec spec)
+    {
+        Apply(spec);
+        foreach (var c in (spec.Containers ?? []).Concat(spec.InitContainers ?? []))
+        {
+            // A container with limits but no requests gets requests equal to its limits.
+            if (c.Resources?.Limits is { Count: > 0 } limits)
+            {
+                c.Resources.Requests ??= new Dictionary<string, ResourceQuantity>();
+                foreach (var (name, q) in limits)
+                    if (!c.Resources.Requests.ContainsKey(name)) c.Resources.Requests[name] = q;
+            }
+            // Host-network pods default their container ports' hostPort to the containerPort.
+            if (spec.HostNetwork == true)
+                foreach (var p in c.Ports ?? []) p.HostPort ??= p.ContainerPort;
+        }
     }
 
     public static void DefaultContainer(V1Container c)
@@ -29,19 +47,22 @@ internal static class PodSpecDefaults
         c.TerminationMessagePolicy ??= "File";
         c.ImagePullPolicy ??= PullPolicyFor(c.Image);
         c.Resources ??= new V1ResourceRequirements();
-        // A container with limits but no requests gets requests equal to its limits.
-        if (c.Resources.Limits is { Count: > 0 } limits)
-        {
-            c.Resources.Requests ??= new Dictionary<string, ResourceQuantity>();
-            foreach (var (name, q) in limits)
-                if (!c.Resources.Requests.ContainsKey(name)) c.Resources.Requests[name] = q;
-        }
         foreach (var p in c.Ports ?? []) p.Protocol ??= "TCP";
         foreach (var e in c.Env ?? [])
             if (e.ValueFrom?.FieldRef is { } fr) fr.ApiVersion ??= "v1";
         DefaultProbe(c.LivenessProbe);
         DefaultProbe(c.ReadinessProbe);
         DefaultProbe(c.StartupProbe);
+        DefaultHttpGet(c.Lifecycle?.PostStart?.HttpGet);
+        DefaultHttpGet(c.Lifecycle?.PreStop?.HttpGet);
+    }
+
+    // SetDefaults_HTTPGetAction.
+    private static void DefaultHttpGet(V1HTTPGetAction? h)
+    {
+        if (h is null) return;
+        if (string.IsNullOrEmpty(h.Path)) h.Path = "/";
+        h.Scheme ??= "HTTP";
     }
 
     private static void DefaultProbe(V1Probe? p)
@@ -51,7 +72,7 @@ internal static class PodSpecDefaults
         p.PeriodSeconds ??= 10;
         p.SuccessThreshold ??= 1;
         p.FailureThreshold ??= 3;
-        if (p.HttpGet is { } h) h.Scheme ??= "HTTP";
+        DefaultHttpGet(p.HttpGet);
     }
 
     private static void DefaultVolume(V1Volume v)

@@ -15,7 +15,7 @@ internal sealed class PodStrategy : KindStrategy<V1Pod>
     protected override void Default(V1Pod pod)
     {
         pod.Spec ??= new V1PodSpec();
-        PodSpecDefaults.Apply(pod.Spec);
+        PodSpecDefaults.ApplyPod(pod.Spec);
         pod.Spec.EnableServiceLinks ??= true;
     }
 

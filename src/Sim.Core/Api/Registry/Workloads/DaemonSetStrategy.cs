@@ -25,7 +25,7 @@ internal sealed class DaemonSetStrategy : KindStrategy<V1DaemonSet>
     protected override IEnumerable<FieldError> Validate(V1DaemonSet ds)
     {
         var spec = ds.Spec;
-        foreach (var e in Registry.Validate.SelectorMatchesTemplate(spec.Selector, spec.Template, "daemonset")) yield return e;
+        foreach (var e in Registry.Validate.SelectorMatchesTemplate(spec.Selector, spec.Template, "daemonset", selectorRequired: false)) yield return e;
         foreach (var e in WorkloadTemplate.Validate(spec.Template, "spec.template")) yield return e;
         foreach (var e in Registry.Validate.NonNegative("spec.minReadySeconds", spec.MinReadySeconds)) yield return e;
         switch (spec.UpdateStrategy?.Type)

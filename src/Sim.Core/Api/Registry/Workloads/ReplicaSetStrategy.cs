@@ -18,7 +18,7 @@ internal sealed class ReplicaSetStrategy : KindStrategy<V1ReplicaSet>
         var spec = rs.Spec;
         foreach (var e in Registry.Validate.NonNegative("spec.replicas", spec.Replicas)) yield return e;
         foreach (var e in Registry.Validate.NonNegative("spec.minReadySeconds", spec.MinReadySeconds)) yield return e;
-        foreach (var e in Registry.Validate.SelectorMatchesTemplate(spec.Selector, spec.Template, "replicaset")) yield return e;
+        foreach (var e in Registry.Validate.SelectorMatchesTemplate(spec.Selector, spec.Template, "deployment" /* sic: upstream ValidateReplicaSetSpec says so */)) yield return e;
         foreach (var e in WorkloadTemplate.Validate(spec.Template, "spec.template")) yield return e;
     }
 
