@@ -192,4 +192,51 @@ public class DefaultingTests
         var stored = (V1Job)Some.Server().Create(job).Unwrap();
         Assert.Equal(new Dictionary<string, string> { ["app"] = "batch" }, stored.Metadata.Labels);
     }
+
+    [Fact]
+    public void Service_GetsSessionAffinityForEveryType_AndClientIpTimeout()
+    {
+        var server = Some.Server();
+        var external = (V1Service)server.Create(new V1Service { Metadata = new V1ObjectMeta { Name = "ext" }, Spec = new V1ServiceSpec { Type = "ExternalName", ExternalName = "example.com" } }).Unwrap();
+        Assert.Equal("None", external.Spec.SessionAffinity);
+        var sticky = (V1Service)server.Create(new V1Service
+        {
+            Metadata = new V1ObjectMeta { Name = "sticky" },
+            Spec = new V1ServiceSpec { Type = "LoadBalancer", SessionAffinity = "ClientIP", Ports = [new V1ServicePort { Port = 80 }] },
+        }).Unwrap();
+        Assert.Equal((10800, true), ((int)sticky.Spec.SessionAffinityConfig.ClientIP.TimeoutSeconds!, sticky.Spec.AllocateLoadBalancerNodePorts == true));
+    }
+
+    [Theory]
+    [InlineData("1svc", null, "The Service \"1svc\" is invalid: metadata.name: Invalid value: \"1svc\": a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')")]
+    [InlineData("web", 30080, "The Service \"web\" is invalid: spec.ports[0].nodePort: Forbidden: may not be used when `type` is 'ClusterIP'")]
+    public void ServiceNamesAndNodePorts_AreValidatedAsUpstream(string name, int? nodePort, string expected)
+    {
+        var error = Some.Server().Create(new V1Service { Metadata = new V1ObjectMeta { Name = name }, Spec = new V1ServiceSpec { Ports = [new V1ServicePort { Port = 80, NodePort = nodePort }] } }).Error!;
+        Assert.Equal(expected, error.KubectlMessage);
+    }
+
+    [Theory]
+    [InlineData("1", "1", "spec.updateStrategy.rollingUpdate.maxSurge: Invalid value: intstr.IntOrString{Type:0, IntVal:1, StrVal:\"\"}: may not be set when maxUnavailable is non-zero")]
+    [InlineData("0", "0", "spec.updateStrategy.rollingUpdate.maxUnavailable: Required value: cannot be 0 when maxSurge is 0")]
+    [InlineData("150%", "0", "spec.updateStrategy.rollingUpdate.maxUnavailable: Invalid value: \"150%\": must not be greater than 100%")]
+    public void DaemonSetRollingUpdate_TakesExactlyOneOfSurgeAndUnavailable(string unavailable, string surge, string expected)
+    {
+        static IntOrString Value(string v) => int.TryParse(v, out var n) ? (IntOrString)n : (IntOrString)v;
+        var ds = new V1DaemonSet
+        {
+            Metadata = new V1ObjectMeta { Name = "agent" },
+            Spec = new V1DaemonSetSpec
+            {
+                Selector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["app"] = "agent" } },
+                Template = new V1PodTemplateSpec
+                {
+                    Metadata = new V1ObjectMeta { Labels = new Dictionary<string, string> { ["app"] = "agent" } },
+                    Spec = new V1PodSpec { Containers = [new V1Container { Name = "c", Image = "busybox" }] },
+                },
+                UpdateStrategy = new V1DaemonSetUpdateStrategy { Type = "RollingUpdate", RollingUpdate = new V1RollingUpdateDaemonSet { MaxUnavailable = Value(unavailable), MaxSurge = Value(surge) } },
+            },
+        };
+        Assert.Equal("The DaemonSet \"agent\" is invalid: " + expected, Some.Server().Create(ds).Error!.KubectlMessage);
+    }
 }

@@ -8,7 +8,11 @@ internal static class ObjectMetaValidation
 {
     private const int TotalAnnotationSizeLimit = 256 * 1024;
 
-    public static IEnumerable<FieldError> Validate(V1ObjectMeta meta, ResourceKind kind, bool nameIsDnsLabel, string path = "metadata")
+    public static IEnumerable<FieldError> Validate(V1ObjectMeta meta, ResourceKind kind, bool nameIsDnsLabel, string path = "metadata") =>
+        Validate(meta, kind, nameIsDnsLabel ? Names.ValidateDns1123Label : Names.ValidateDns1123Subdomain, path);
+
+    /// <summary>Object metadata rules with the kind's own name rule (<paramref name="validateName"/>: null when valid, else why not).</summary>
+    public static IEnumerable<FieldError> Validate(V1ObjectMeta meta, ResourceKind kind, Func<string, string?> validateName, string path = "metadata")
     {
         if (string.IsNullOrEmpty(meta.Name))
         {
@@ -17,13 +21,13 @@ internal static class ObjectMetaValidation
         }
         else
         {
-            var nameError = nameIsDnsLabel ? Names.ValidateDns1123Label(meta.Name) : Names.ValidateDns1123Subdomain(meta.Name);
+            var nameError = validateName(meta.Name);
             if (nameError is not null) yield return FieldError.Invalid(path + ".name", meta.Name, nameError);
         }
         if (!string.IsNullOrEmpty(meta.GenerateName))
         {
             var prefix = meta.GenerateName.TrimEnd('-');
-            var prefixError = prefix.Length == 0 ? null : nameIsDnsLabel ? Names.ValidateDns1123Label(prefix) : Names.ValidateDns1123Subdomain(prefix);
+            var prefixError = prefix.Length == 0 ? null : validateName(prefix);
             if (prefixError is not null) yield return FieldError.Invalid(path + ".generateName", meta.GenerateName, prefixError);
         }
         if (kind.Namespaced)

@@ -14,6 +14,22 @@ public static partial class Names
     [GeneratedRegex("^" + SubdomainFmt + "$")]
     private static partial Regex Dns1123Subdomain();
 
+    private const string Dns1035Fmt = "[a-z]([-a-z0-9]*[a-z0-9])?";
+
+    [GeneratedRegex("^" + Dns1035Fmt + "$")]
+    private static partial Regex Dns1035Label();
+
+    /// <summary>Null when valid as an RFC 1035 label (Service names: must start with a letter); otherwise the messages.</summary>
+    public static string? ValidateDns1035Label(string value)
+    {
+        if (value.Length <= 63 && Dns1035Label().IsMatch(value)) return null;
+        var errors = new List<string>();
+        if (value.Length > 63) errors.Add("must be no more than 63 characters");
+        if (!Dns1035Label().IsMatch(value))
+            errors.Add("a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '" + Dns1035Fmt + "')");
+        return string.Join(", ", errors);
+    }
+
     /// <summary>Null when valid as an RFC 1123 label (namespaces, services, container names); otherwise the messages.</summary>
     public static string? ValidateDns1123Label(string value)
     {

@@ -12,6 +12,9 @@ internal sealed class ServiceStrategy : KindStrategy<V1Service>
 
     public override bool NameIsDnsLabel => true;
 
+    // ValidateServiceName: an RFC 1035 label (it becomes a DNS name and environment variable prefix).
+    public override string? ValidateName(string name) => Selectors.Names.ValidateDns1035Label(name);
+
     protected override bool ChangesGeneration(V1Service obj, V1Service old) => false;
 
     protected override void Default(V1Service svc)
@@ -19,11 +22,15 @@ internal sealed class ServiceStrategy : KindStrategy<V1Service>
         svc.Spec ??= new V1ServiceSpec();
         var spec = svc.Spec;
         spec.Type ??= "ClusterIP";
-        if (spec.Type != "ExternalName")
+        spec.SessionAffinity ??= "None";
+        if (spec.SessionAffinity == "ClientIP")
         {
-            spec.SessionAffinity ??= "None";
-            spec.InternalTrafficPolicy ??= "Cluster";
+            spec.SessionAffinityConfig ??= new V1SessionAffinityConfig();
+            spec.SessionAffinityConfig.ClientIP ??= new V1ClientIPConfig();
+            spec.SessionAffinityConfig.ClientIP.TimeoutSeconds ??= 10800;
         }
+        if (spec.Type != "ExternalName") spec.InternalTrafficPolicy ??= "Cluster";
+        if (spec.Type == "LoadBalancer") spec.AllocateLoadBalancerNodePorts ??= true;
         foreach (var p in spec.Ports ?? [])
         {
             p.Protocol ??= "TCP";
@@ -66,6 +73,8 @@ internal sealed class ServiceStrategy : KindStrategy<V1Service>
             if (p.Protocol is { } proto && proto is not ("TCP" or "UDP" or "SCTP")) yield return FieldError.NotSupported(path + ".protocol", proto, "SCTP", "TCP", "UDP");
             if (p.NodePort is { } np && np != 0 && (np < 30000 || np > 32767))
                 yield return FieldError.Invalid(path + ".nodePort", (long)np, "provided port is not in the valid range. The range of valid ports is 30000-32767");
+            if (p.NodePort is { } cnp && cnp != 0 && spec.Type is "ClusterIP" or null)
+                yield return FieldError.Forbidden(path + ".nodePort", "may not be used when `type` is 'ClusterIP'");
         }
         foreach (var e in ObjectMetaValidation.ValidateLabels(spec.Selector, "spec.selector")) yield return e;
         if (spec.SessionAffinity is { } sa && sa is not ("None" or "ClientIP")) yield return FieldError.NotSupported("spec.sessionAffinity", sa, "ClientIP", "None");
@@ -78,6 +87,8 @@ internal sealed class ServiceStrategy : KindStrategy<V1Service>
         svc.Spec.ClusterIPs ??= old.Spec.ClusterIPs;
         svc.Spec.IpFamilies ??= old.Spec.IpFamilies;
         svc.Spec.IpFamilyPolicy ??= old.Spec.IpFamilyPolicy;
+        // Node ports are kept only while both versions need them (upstream's patchAllocatedValues).
+        if (svc.Spec.Type is not ("NodePort" or "LoadBalancer") || old.Spec.Type is not ("NodePort" or "LoadBalancer")) return;
         foreach (var p in svc.Spec.Ports ?? [])
         {
             if (p.NodePort is null or 0 && old.Spec.Ports?.FirstOrDefault(o => o.Port == p.Port && o.Protocol == p.Protocol) is { NodePort: { } np })

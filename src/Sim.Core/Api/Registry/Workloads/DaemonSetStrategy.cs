@@ -31,17 +31,34 @@ internal sealed class DaemonSetStrategy : KindStrategy<V1DaemonSet>
         switch (spec.UpdateStrategy?.Type)
         {
             case "RollingUpdate" when spec.UpdateStrategy.RollingUpdate is { } ru:
-                foreach (var e in Registry.Validate.IntOrPercent(ru.MaxUnavailable, "spec.updateStrategy.rollingUpdate.maxUnavailable")) yield return e;
-                foreach (var e in Registry.Validate.IntOrPercent(ru.MaxSurge, "spec.updateStrategy.rollingUpdate.maxSurge")) yield return e;
-                if (Registry.Validate.ParseIntOrPercent(ru.MaxUnavailable) is { Value: 0 } && Registry.Validate.ParseIntOrPercent(ru.MaxSurge) is { Value: 0 })
-                    yield return FieldError.Invalid("spec.updateStrategy.rollingUpdate.maxUnavailable", Registry.Validate.IntOrStringValue(ru.MaxUnavailable!), "may not be 0 when `maxSurge` is 0");
+                foreach (var e in ValidateRollingUpdate(ru)) yield return e;
                 break;
             case "RollingUpdate" or "OnDelete" or null:
                 break;
             case { } other:
-                yield return FieldError.NotSupported("spec.updateStrategy.type", other, "OnDelete", "RollingUpdate");
+                var value = new GoLiteral($"apps.DaemonSetUpdateStrategy{{Type:{GoValue.Quote(other)}, RollingUpdate:(*apps.RollingUpdateDaemonSet)({(spec.UpdateStrategy.RollingUpdate is null ? "nil" : "0xc0000a4f60")})}}");
+                yield return FieldError.NotSupported("spec.updateStrategy", value, "RollingUpdate", "OnDelete");
                 break;
         }
+    }
+
+    // ValidateRollingUpdateDaemonSet: both non-negative and at most 100%, and exactly one of them non-zero.
+    private static IEnumerable<FieldError> ValidateRollingUpdate(V1RollingUpdateDaemonSet ru)
+    {
+        const string unavailablePath = "spec.updateStrategy.rollingUpdate.maxUnavailable";
+        const string surgePath = "spec.updateStrategy.rollingUpdate.maxSurge";
+        foreach (var e in Registry.Validate.IntOrPercent(ru.MaxUnavailable, unavailablePath)) yield return e;
+        foreach (var e in Registry.Validate.IntOrPercent(ru.MaxSurge, surgePath)) yield return e;
+        var unavailable = Registry.Validate.ParseIntOrPercent(ru.MaxUnavailable);
+        var surge = Registry.Validate.ParseIntOrPercent(ru.MaxSurge);
+        if (unavailable is { Percent: true, Value: > 100 }) yield return FieldError.Invalid(unavailablePath, ru.MaxUnavailable!.Value, "must not be greater than 100%");
+        if (surge is { Percent: true, Value: > 100 }) yield return FieldError.Invalid(surgePath, ru.MaxSurge!.Value, "must not be greater than 100%");
+        var hasUnavailable = unavailable is { Value: not 0 };
+        var hasSurge = surge is { Value: not 0 };
+        if (hasUnavailable && hasSurge)
+            yield return FieldError.Invalid(surgePath, Registry.Validate.IntOrStringValue(ru.MaxSurge!), "may not be set when maxUnavailable is non-zero");
+        else if (!hasUnavailable && !hasSurge)
+            yield return FieldError.Required(unavailablePath, "cannot be 0 when maxSurge is 0");
     }
 
     protected override IEnumerable<FieldError> ValidateUpdate(V1DaemonSet ds, V1DaemonSet old) =>

@@ -68,7 +68,9 @@ internal sealed class DeploymentStrategy : KindStrategy<V1Deployment>
                 foreach (var e in ValidateRollingUpdate(strategy.RollingUpdate)) yield return e;
                 break;
             default:
-                yield return FieldError.NotSupported("spec.strategy.type", strategy.Type ?? "", "Recreate", "RollingUpdate");
+                // Upstream reports the whole strategy struct, as Go prints it.
+                var value = new GoLiteral($"apps.DeploymentStrategy{{Type:{GoValue.Quote(strategy.Type ?? "")}, RollingUpdate:(*apps.RollingUpdateDeployment)({(strategy.RollingUpdate is null ? "nil" : "0xc0000a4f60")})}}");
+                yield return FieldError.NotSupported("spec.strategy", value, "Recreate", "RollingUpdate");
                 break;
         }
     }

@@ -44,7 +44,7 @@ internal sealed class StatefulSetStrategy : KindStrategy<V1StatefulSet>
         foreach (var e in Registry.Validate.NonNegative("spec.replicas", spec.Replicas)) yield return e;
         foreach (var e in Registry.Validate.NonNegative("spec.minReadySeconds", spec.MinReadySeconds)) yield return e;
         if (spec.PodManagementPolicy is { } pmp && pmp is not ("OrderedReady" or "Parallel"))
-            yield return FieldError.NotSupported("spec.podManagementPolicy", pmp, "OrderedReady", "Parallel");
+            yield return FieldError.Invalid("spec.podManagementPolicy", pmp, "must be 'OrderedReady' or 'Parallel'");
         switch (spec.UpdateStrategy?.Type)
         {
             case "RollingUpdate":
@@ -55,7 +55,8 @@ internal sealed class StatefulSetStrategy : KindStrategy<V1StatefulSet>
                     yield return FieldError.Invalid("spec.updateStrategy.rollingUpdate", new GoLiteral("{...}"), "only allowed for updateStrategy 'RollingUpdate'");
                 break;
             case { } other:
-                yield return FieldError.NotSupported("spec.updateStrategy.type", other, "OnDelete", "RollingUpdate");
+                var value = new GoLiteral($"apps.StatefulSetUpdateStrategy{{Type:{GoValue.Quote(other)}, RollingUpdate:(*apps.RollingUpdateStatefulSetStrategy)({(spec.UpdateStrategy.RollingUpdate is null ? "nil" : "0xc0000a4f60")})}}");
+                yield return FieldError.Invalid("spec.updateStrategy", value, "must be 'RollingUpdate' or 'OnDelete'");
                 break;
         }
         foreach (var (value, field) in new[] { (spec.PersistentVolumeClaimRetentionPolicy?.WhenDeleted, "whenDeleted"), (spec.PersistentVolumeClaimRetentionPolicy?.WhenScaled, "whenScaled") })
