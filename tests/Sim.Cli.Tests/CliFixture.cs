@@ -25,7 +25,7 @@ internal static class Cli
         return (exit, o.ToString(), e.ToString());
     }
 
-    public static (int Exit, string Out, string Err) Run(string file, string output = "text", string? history = null, string? until = null, ulong? seed = null)
+    public static (int Exit, string Out, string Err) Run(string file, string output = "text", string? history = null, string? until = null, string? seed = null)
     {
         var o = new StringWriter();
         var e = new StringWriter();

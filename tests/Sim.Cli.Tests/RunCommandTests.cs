@@ -47,6 +47,35 @@ public class RunCommandTests
         Assert.DoesNotContain("   at ", stderr);
     }
 
+    [Theory]
+    [InlineData("abc")]
+    [InlineData("-1")]
+    [InlineData("18446744073709551616")]
+    public void BadSeed_ExitsTwoInOneLine(string seed)
+    {
+        var (exit, stdout, stderr) = Cli.Run(Cli.Scenario("seed-objects.yaml"), seed: seed);
+        Assert.Equal((2, ""), (exit, stdout));
+        Assert.Equal($"--seed: \"{seed}\" is not a non-negative integer up to 18446744073709551615", stderr.Trim());
+    }
+
+    [Fact]
+    public void HistoryPathOfTheScenarioItself_IsRefused()
+    {
+        var file = Cli.Write("name: x\nsteps: []\n");
+        var (exit, _, stderr) = Cli.Run(file, history: file);
+        Assert.Equal(2, exit);
+        Assert.Contains("is the scenario itself", stderr, StringComparison.Ordinal);
+        Assert.StartsWith("name: x", File.ReadAllText(file), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("run", "x.yaml", "-o", "yaml")]
+    [InlineData("run", "a.yaml", "b.yaml")]
+    [InlineData("run")]
+    [InlineData("validate")]
+    [InlineData("run", "x.yaml", "--bogus")]
+    public void CommandLineMistakes_ExitTwo(params string[] args) => Assert.Equal(2, Program.Main(args));
+
     [Fact]
     public void BadUntil_ExitsTwo()
     {
@@ -59,7 +88,7 @@ public class RunCommandTests
     public void JsonOutput_AndHistoryFile_AgreeOnTheHash()
     {
         var history = Path.Combine(Path.GetTempPath(), "kubesim-history-" + Guid.NewGuid().ToString("N") + ".jsonl");
-        var (exit, stdout, _) = Cli.Run(Cli.Write(Failing), output: "json", history: history, seed: 42);
+        var (exit, stdout, _) = Cli.Run(Cli.Write(Failing), output: "json", history: history, seed: "42");
         Assert.Equal(1, exit);
         using var doc = JsonDocument.Parse(stdout);
         var root = doc.RootElement;

@@ -155,6 +155,31 @@ public class ScenarioLoaderTests
         Assert.Equal("9223372036854775807", Load("name: x\ncluster: {nodes: {count: 1, cpu: 1e999999}}\n").Cluster.Nodes[0].Cpu);
 
     [Fact]
+    public void StepAfterTheDuration_IsAnError() =>
+        Assert.Equal("scenario.yaml:4:5: \"at\" 5m0s is after the scenario's duration 1m0s: the step would never run",
+            OnlyError("name: x\nduration: 1m\nsteps:\n  - at: 5m\n    expect: [{pods: {}, count: 1}]\n"));
+
+    [Fact]
+    public void CountBeyondInt32_IsAnError() =>
+        Assert.Equal("scenario.yaml:4:32: \"count\" must be <= 2147483647, got 4294967299",
+            OnlyError("name: x\nsteps:\n  - at: 0s\n    expect: [{pods: {}, count: 4294967299}]\n"));
+
+    [Fact]
+    public void EmptyDeleteSelector_IsAnError() =>
+        Assert.StartsWith("scenario.yaml:4:35: \"selector\" is empty",
+            OnlyError("name: x\nsteps:\n  - at: 0s\n    delete: {kind: Pod, selector: \"\"}\n"));
+
+    [Fact]
+    public void DurationBeyondGosRange_IsAnErrorNotACrash() =>
+        Assert.StartsWith("scenario.yaml:2:11: bad duration for \"duration\": invalid duration",
+            OnlyError("name: x\nduration: 99999999999999999999h\n"));
+
+    [Fact]
+    public void StartTooCloseToTheEndOfTime_IsAnError() =>
+        Assert.StartsWith("scenario.yaml:2:8: the scenario would run past the year 9999",
+            OnlyError("name: x\nstart: 9999-12-31T23:59:30Z\nduration: 1m\n"));
+
+    [Fact]
     public void BadNodeQuantity_IsExplained() =>
         Assert.Equal("scenario.yaml:2:34: \"cpu\" must be a positive Kubernetes quantity such as \"4\", \"500m\" or \"8Gi\", got \"lots\"",
             OnlyError("name: x\ncluster: {nodes: {count: 1, cpu: lots}}\n"));

@@ -13,7 +13,7 @@ internal static class RunCommand
     public static Command Create()
     {
         var scenario = new Argument<string>("SCENARIO") { Description = "The scenario file (YAML)" };
-        var seed = new Option<ulong?>("--seed") { Description = "Override the scenario's seed" };
+        var seed = new Option<string?>("--seed") { Description = "Override the scenario's seed (a non-negative integer)" };
         var output = new Option<string>("--output", "-o") { Description = "text (default) or json", DefaultValueFactory = _ => "text" };
         output.AcceptOnlyFromAmong("text", "json");
         var history = new Option<string?>("--history") { Description = "Write every committed API change to this JSONL file" };
@@ -25,8 +25,24 @@ internal static class RunCommand
         return command;
     }
 
-    public static int Run(string file, ulong? seed, string output, string? historyPath, string? untilText, TextWriter stdout, TextWriter stderr, bool colour)
+    public static int Run(string file, string? seedText, string output, string? historyPath, string? untilText, TextWriter stdout, TextWriter stderr, bool colour)
     {
+        ulong? seed = null;
+        if (seedText is not null)
+        {
+            if (!ulong.TryParse(seedText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var s))
+            {
+                stderr.WriteLine($"--seed: \"{seedText}\" is not a non-negative integer up to {ulong.MaxValue}");
+                return ExitCodes.InvalidInput;
+            }
+            seed = s;
+        }
+        if (historyPath is not null && (historyPath.Length == 0
+            || string.Equals(Path.GetFullPath(historyPath), Path.GetFullPath(file), StringComparison.Ordinal)))
+        {
+            stderr.WriteLine(historyPath.Length == 0 ? "--history: needs a file name" : $"--history: {historyPath} is the scenario itself; writing the history would overwrite it");
+            return ExitCodes.InvalidInput;
+        }
         SimDuration? until = null;
         if (untilText is not null)
         {
@@ -56,7 +72,7 @@ internal static class RunCommand
                 {
                     sink = new FileStream(historyPath, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 16);
                 }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException or DirectoryNotFoundException)
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
                 {
                     stderr.WriteLine($"{historyPath}: cannot write the history file: {e.Message}");
                     return ExitCodes.InvalidInput;
@@ -86,11 +102,26 @@ internal static class RunCommand
             {
                 TextReport.Write(stdout, result, colour);
             }
+            sink?.Dispose();
+            sink = null;
             return result.Passed ? ExitCodes.Ok : ExitCodes.ExpectationFailed;
+        }
+        catch (IOException e) when (sink is not null || historyPath is not null)
+        {
+            // The disk filled up or the file went away while the history was written: no valid history, no verdict.
+            stderr.WriteLine($"{historyPath}: cannot write the history file: {e.Message}");
+            return ExitCodes.InvalidInput;
         }
         finally
         {
-            sink?.Dispose();
+            try
+            {
+                sink?.Dispose();
+            }
+            catch (IOException)
+            {
+                // Already reported above; a second failure while closing adds nothing.
+            }
         }
     }
 }

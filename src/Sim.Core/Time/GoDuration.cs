@@ -18,6 +18,9 @@ public static class GoDuration
         ("h", TimeSpan.TicksPerHour),
     ];
 
+    // The longest Go duration, in our 100 ns ticks.
+    private const decimal MaxTicks = long.MaxValue / 100m;
+
     /// <summary>Parses <paramref name="text"/>; on failure <paramref name="error"/> says why, in Go's words.</summary>
     public static bool TryParse(string? text, out SimDuration duration, out string error)
     {
@@ -90,8 +93,8 @@ public static class GoDuration
                 return false;
             }
             var perUnit = Units[match].Unit == "ns" ? 0.01m : Units[match].Ticks;
-            totalTicks += value * perUnit;
-            if (totalTicks > long.MaxValue)
+            // Go's durations are int64 nanoseconds: anything past 2562047h47m16.854775807s is invalid there too.
+            if (value > MaxTicks / perUnit || (totalTicks += value * perUnit) > MaxTicks)
             {
                 error = $"invalid duration \"{orig}\"";
                 return false;

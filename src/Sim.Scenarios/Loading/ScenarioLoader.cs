@@ -16,6 +16,9 @@ public static class ScenarioLoader
 {
     private static readonly string[] TopLevelFields = ["name", "description", "seed", "start", "duration", "cluster", "steps"];
 
+    // More nodes than any cluster runs (Kubernetes supports 5,000): a typo, not a plan.
+    private const long MaxNodes = 100_000;
+
     /// <summary>The actions this version runs.</summary>
     public static readonly string[] Actions = ["apply", "delete", "scale", "setImage", "expect", "rollback", "killContainer"];
 
@@ -118,13 +121,22 @@ public static class ScenarioLoader
         // Steps with the same time run in file order; a stable sort keeps it.
         var ordered = steps.OrderBy(s => s.At.Ticks).ToList();
         var last = ordered.Count == 0 ? SimDuration.Zero : ordered[^1].At;
+        if (duration is { } set && set > SimDuration.Zero)
+        {
+            // A step past the end would never run, and its expectations would silently not count.
+            foreach (var late in ordered.Where(s => s.At > set))
+                f.Error(late.Position, $"\"at\" {GoDuration.Format(late.At)} is after the scenario's duration {GoDuration.Format(set)}: the step would never run");
+        }
+        var end = duration ?? last + SimDuration.FromMinutes(1);
+        if (end.Ticks > DateTime.MaxValue.Ticks - start.Ticks)
+            f.Error(f.Get(root, "start")?.Start ?? root.Start, $"the scenario would run past the year 9999 (start {start} plus {GoDuration.Format(end)})");
         return new Scenario
         {
             Name = name,
             Description = description,
             Seed = seed,
             Start = start,
-            Duration = duration ?? last + SimDuration.FromMinutes(1),
+            Duration = end,
             Cluster = cluster,
             Steps = ordered,
             File = f.File,
@@ -147,7 +159,7 @@ public static class ScenarioLoader
                 break;
             case YMapping shape:
                 f.OnlyKeys(shape, "\"cluster.nodes\"", "count", "cpu", "memory", "pods", "labels", "taints");
-                var count = (int)(f.Integer(shape, "count", min: 0) ?? 3);
+                var count = (int)(f.Integer(shape, "count", min: 0, max: MaxNodes) ?? 3);
                 var template = ReadNode(shape, f, "node-1", named: false);
                 for (var i = 1; i <= count; i++) nodes.Add(template with { Name = "node-" + i });
                 break;

@@ -112,7 +112,9 @@ internal static class StepActions
         var count = f.Integer(map, "count", min: 1);
         if (name is null == selector is null) f.Error(map.Start, "\"delete\" needs exactly one of \"name\" or \"selector\"");
         if (name is not null && count is not null) f.Error(map.Find("count")!.Value.Key.Start, "\"count\" goes with \"selector\", not \"name\"");
-        if (selector is not null && !Sim.Core.Api.Selectors.LabelSelector.TryParse(selector, out _, out var selError))
+        if (selector is not null && string.IsNullOrWhiteSpace(selector))
+            f.Error(map.Find("selector")!.Value.Value.Start, "\"selector\" is empty: it would select every object (kubectl wants --all for that; name the objects with a selector)");
+        else if (selector is not null && !Sim.Core.Api.Selectors.LabelSelector.TryParse(selector, out _, out var selError))
             f.Error(map.Find("selector")!.Value.Value.Start, $"bad selector \"{selector}\": {selError}");
         var policyText = f.String(map, "propagationPolicy") ?? "Background";
         if (!Enum.TryParse<PropagationPolicy>(policyText, ignoreCase: false, out var policy))
@@ -120,7 +122,7 @@ internal static class StepActions
             f.Error(map.Find("propagationPolicy")!.Value.Value.Start, $"unsupported propagationPolicy \"{policyText}\" (expected Background, Foreground or Orphan)");
             return null;
         }
-        var grace = f.Integer(map, "gracePeriodSeconds", min: 0);
+        var grace = f.Integer(map, "gracePeriodSeconds", min: 0, max: long.MaxValue);
         if (kind is null) return null;
         return new DeleteAction(new ObjectTarget(kind, Namespace(map, f, kind), name, selector, (int?)count), policy, grace);
     }
@@ -156,7 +158,7 @@ internal static class StepActions
         f.OnlyKeys(map, "\"rollback\"", "kind", "name", "namespace", "toRevision");
         var kind = Kind(map, f, "Deployment", k => k == ResourceKinds.Deployment ? null : "rollback works on Deployments");
         var name = f.String(map, "name", required: true, what: "\"rollback\"");
-        var revision = f.Integer(map, "toRevision", min: 0) ?? 0;
+        var revision = f.Integer(map, "toRevision", min: 0, max: long.MaxValue) ?? 0;
         if (kind is null || name is null) return null;
         return new RollbackAction(new ObjectTarget(kind, Namespace(map, f, kind), name, null, null), revision);
     }

@@ -45,7 +45,8 @@ internal sealed class YamlFields(string file)
         return null;
     }
 
-    public long? Integer(YMapping map, string key, long min = long.MinValue, bool required = false)
+    /// <summary>An integer field between <paramref name="min"/> and <paramref name="max"/> (by default what a Kubernetes int32 holds).</summary>
+    public long? Integer(YMapping map, string key, long min = long.MinValue, bool required = false, long max = int.MaxValue)
     {
         var node = Get(map, key);
         if (node is null)
@@ -58,6 +59,11 @@ internal sealed class YamlFields(string file)
             if (v < min)
             {
                 Error(node.Start, $"\"{key}\" must be >= {min}, got {v}");
+                return null;
+            }
+            if (v > max)
+            {
+                Error(node.Start, $"\"{key}\" must be <= {max}, got {v}");
                 return null;
             }
             return v;

@@ -22,6 +22,8 @@ public class GoDurationTests
     [InlineData("5 m", "unknown unit \" m\" in duration \"5 m\"")]
     [InlineData("3d", "unknown unit \"d\" in duration \"3d\"")]
     [InlineData("m", "invalid duration \"m\"")]
+    [InlineData("99999999999999999999h", "invalid duration \"99999999999999999999h\"")]
+    [InlineData("2562048h", "invalid duration \"2562048h\"")]
     public void Parse_BadInput_ExplainsInGosWords(string text, string error)
     {
         Assert.False(GoDuration.TryParse(text, out _, out var message));
