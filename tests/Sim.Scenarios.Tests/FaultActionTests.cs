@@ -80,4 +80,50 @@ public class FaultActionTests
         var rollbacks = result.Timeline.Where(e => e.Kind == TimelineKind.Action && e.Label == "rollback").Select(e => e.Subject + " " + e.Message).ToList();
         Assert.Equal(["deployment.apps/web rolled back", "deployment.apps/web skipped rollback (current template already matches revision 3)"], rollbacks);
     }
+
+    [Fact]
+    public void Reapply_RemovesWhatWasDroppedInsideAListItemThatStays()
+    {
+        // kubectl's three-way merge: the container "web" stays (matched by name), but its env var A and its resources,
+        // gone from the manifest, are removed from the object too.
+        var scenario = ScenarioLoader.Parse("""
+            name: reapply
+            cluster: {nodes: {count: 1}}
+            steps:
+              - at: 0s
+                apply:
+                  apiVersion: apps/v1
+                  kind: Deployment
+                  metadata: {name: web}
+                  spec:
+                    selector: {matchLabels: {app: web}}
+                    template:
+                      metadata: {labels: {app: web}}
+                      spec:
+                        containers:
+                          - name: web
+                            image: nginx
+                            env: [{name: A, value: "1"}, {name: B, value: "2"}]
+                            resources: {requests: {cpu: 100m}}
+              - at: 10s
+                apply:
+                  apiVersion: apps/v1
+                  kind: Deployment
+                  metadata: {name: web}
+                  spec:
+                    selector: {matchLabels: {app: web}}
+                    template:
+                      metadata: {labels: {app: web}}
+                      spec:
+                        containers:
+                          - name: web
+                            image: nginx
+                            env: [{name: B, value: "2"}]
+            """);
+        var result = ScenarioRunner.Run(scenario);
+        Assert.True(result.Passed);
+        var container = ((V1Deployment)result.Cluster.Api.Find(Sim.Core.Api.ResourceKinds.Deployment, "default", "web")!).Spec.Template.Spec.Containers.Single();
+        Assert.Equal(["B"], container.Env.Select(e => e.Name));
+        Assert.Null(container.Resources?.Requests);
+    }
 }

@@ -39,15 +39,23 @@ public static class ApplyPatch
             {
                 AddDeletions(oldObj, newObj, patchObj, fieldShape);
             }
-            else if (oldValue is JsonArray oldList && newValue is JsonArray && patch[key] is JsonArray patchList
+            else if (oldValue is JsonArray oldList && newValue is JsonArray newList && patch[key] is JsonArray patchList
                 && fieldShape is { Kind: ShapeKind.List, Element: { Kind: ShapeKind.Object } element }
                 && PatchMeta.MergeKey(element.ClrType) is { } mergeKey)
             {
                 foreach (var item in oldList.OfType<JsonObject>())
                 {
                     var k = item[mergeKey];
-                    if (!patchList.OfType<JsonObject>().Any(n => JsonNode.DeepEquals(n[mergeKey], k)))
+                    var kept = patchList.OfType<JsonObject>().FirstOrDefault(n => JsonNode.DeepEquals(n[mergeKey], k));
+                    if (kept is null)
+                    {
                         patchList.Add(new JsonObject { [mergeKey] = k?.DeepClone(), ["$patch"] = "delete" });
+                        continue;
+                    }
+                    // An item that stays (matched by its merge key) loses what was dropped inside it too, as kubectl's
+                    // three-way merge does: an env var of a container still listed, its resources.
+                    if (newList.OfType<JsonObject>().FirstOrDefault(n => JsonNode.DeepEquals(n[mergeKey], k)) is { } desiredItem)
+                        AddDeletions(item, desiredItem, kept, element);
                 }
             }
         }
