@@ -126,4 +126,20 @@ public class FaultActionTests
         Assert.Equal(["B"], container.Env.Select(e => e.Name));
         Assert.Null(container.Resources?.Requests);
     }
+
+    [Fact]
+    public void DeleteOfAGroupedKind_PrintsWhatKubectlPrints()
+    {
+        var scenario = ScenarioLoader.Parse("""
+            name: delete-words
+            cluster: {nodes: {count: 1}}
+            steps:
+              - at: 0s
+                apply: {apiVersion: apps/v1, kind: Deployment, metadata: {name: web}, spec: {selector: {matchLabels: {app: web}}, template: {metadata: {labels: {app: web}}, spec: {containers: [{name: web, image: nginx}]}}}}
+              - at: 10s
+                delete: {kind: Deployment, name: web, propagationPolicy: Foreground}
+            """);
+        var result = ScenarioRunner.Run(scenario);
+        Assert.Contains(result.Timeline, e => e.Label == "delete" && e.Message == "deployment.apps \"web\" deleted");
+    }
 }

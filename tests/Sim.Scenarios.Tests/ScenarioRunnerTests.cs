@@ -81,7 +81,7 @@ public class ScenarioRunnerTests
         var result = RunSettings();
         var refusal = Assert.Single(result.Failures);
         Assert.True(refusal.Allowed);
-        Assert.Equal("Error from server (NotFound): error when deleting configmap/settings: configmaps \"settings\" not found", refusal.Message);
+        Assert.Equal("Error from server (NotFound): configmaps \"settings\" not found", refusal.Message);
     }
 
     [Fact]
@@ -149,7 +149,7 @@ public class ScenarioRunnerTests
             +0m30.000s  expect  passed                       configmap/settings data.colour = green (actual: green)
             +0m30.000s  expect  FAILED                       configmap/settings data.colour = blue (actual: green)
             +0m40.000s  delete           configmap/settings  configmap "settings" deleted
-            +0m40.000s  delete  refused  configmap/settings  Error from server (NotFound): error when deleting configmap/settings: configmaps "settings" not found (mayFail: expected)
+            +0m40.000s  delete  refused  configmap/settings  Error from server (NotFound): configmaps "settings" not found (mayFail: expected)
             +0m50.000s  expect  passed                       configmap/settings does not exist (actual: not found)
 
             """.Replace("\r\n", "\n", StringComparison.Ordinal), writer.ToString());

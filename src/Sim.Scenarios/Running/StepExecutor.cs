@@ -86,7 +86,7 @@ internal sealed class StepExecutor(SimulatedCluster cluster, SimTime origin)
         {
             var result = Api.Delete(t.Kind, t.Namespace, name, options);
             outcomes.Add(result.IsSuccess
-                ? new ActionOutcome(true, t.Kind.KubectlName(name), $"{t.Kind.Singular} \"{name}\" deleted" + (d.Propagation == PropagationPolicy.Background ? "" : $" ({d.Propagation.ToString().ToLowerInvariant()})"))
+                ? new ActionOutcome(true, t.Kind.KubectlName(name), $"{(t.Kind.Group.Length == 0 ? t.Kind.Singular : t.Kind.Singular + "." + t.Kind.Group)} \"{name}\" deleted")
                 : Refused(t.Kind.KubectlName(name), result.Error!, "deleting"));
         }
         return outcomes;
@@ -146,8 +146,12 @@ internal sealed class StepExecutor(SimulatedCluster cluster, SimTime origin)
         return new ActionOutcome(outcome is null, subject, outcome ?? $"killed container {container} (exit code {k.ExitCode})");
     }
 
+    // kubectl says what it was doing only for apply ("error when creating ..."); get, delete, scale and patch print
+    // the server's answer as it is.
     private static ActionOutcome Refused(string subject, ApiError error, string doing) =>
-        new(false, subject, $"Error from server ({error.Reason}): error when {doing} {subject}: {error.KubectlMessage}");
+        new(false, subject, doing is "creating" or "applying patch"
+            ? $"Error from server ({error.Reason}): error when {doing} {subject}: {error.KubectlMessage}"
+            : $"Error from server ({error.Reason}): {error.KubectlMessage}");
 
     internal SimDuration Now => cluster.Now - origin;
 }
