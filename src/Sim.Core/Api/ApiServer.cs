@@ -138,7 +138,9 @@ public sealed partial class ApiServer
         {
             if (!SupportsField(kind, r.Field))
             {
-                error = ApiError.BadRequest($"field label not supported: {r.Field}");
+                error = ApiError.BadRequest(StrategyFor(kind).ConvertsFieldLabels
+                    ? $"field label not supported: {r.Field}"
+                    : $"\"{r.Field}\" is not a known field selector: only \"metadata.name\", \"metadata.namespace\"");
                 return false;
             }
         }

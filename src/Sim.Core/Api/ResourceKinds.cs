@@ -24,7 +24,7 @@ public static class ResourceKinds
     public static readonly ResourceKind ControllerRevision = new("apps", "v1", "ControllerRevision", "controllerrevisions", true, typeof(V1ControllerRevision), typeof(V1ControllerRevisionList));
     public static readonly ResourceKind Job = new("batch", "v1", "Job", "jobs", true, typeof(V1Job), typeof(V1JobList), null, ["all"], hasStatus: true, hasGeneration: true);
     public static readonly ResourceKind CronJob = new("batch", "v1", "CronJob", "cronjobs", true, typeof(V1CronJob), typeof(V1CronJobList), ["cj"], ["all"], hasStatus: true, hasGeneration: true);
-    public static readonly ResourceKind HorizontalPodAutoscaler = new("autoscaling", "v2", "HorizontalPodAutoscaler", "horizontalpodautoscalers", true, typeof(V2HorizontalPodAutoscaler), typeof(V2HorizontalPodAutoscalerList), ["hpa"], ["all"], hasStatus: true, hasGeneration: true);
+    public static readonly ResourceKind HorizontalPodAutoscaler = new("autoscaling", "v2", "HorizontalPodAutoscaler", "horizontalpodautoscalers", true, typeof(V2HorizontalPodAutoscaler), typeof(V2HorizontalPodAutoscalerList), ["hpa"], ["all"], hasStatus: true);
     public static readonly ResourceKind Lease = new("coordination.k8s.io", "v1", "Lease", "leases", true, typeof(V1Lease), typeof(V1LeaseList));
     public static readonly ResourceKind PriorityClass = new("scheduling.k8s.io", "v1", "PriorityClass", "priorityclasses", false, typeof(V1PriorityClass), typeof(V1PriorityClassList), ["pc"]);
 #pragma warning restore CS1591

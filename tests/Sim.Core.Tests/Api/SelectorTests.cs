@@ -104,4 +104,12 @@ public class SelectorTests
         Assert.Equal(400, result.Error!.Code);
         Assert.Equal("field label not supported: spec.colour", result.Error.Message);
     }
+
+    [Fact]
+    public void List_WithAFieldOfAKindWithoutFieldLabels_NamesTheTwoThatExist()
+    {
+        var result = Some.Server().List(ResourceKinds.Deployment, null, new ListOptions { FieldSelector = "spec.replicas=3" });
+        Assert.Equal(400, result.Error!.Code);
+        Assert.Equal("\"spec.replicas\" is not a known field selector: only \"metadata.name\", \"metadata.namespace\"", result.Error.Message);
+    }
 }

@@ -54,6 +54,10 @@ internal abstract class KindStrategy
     /// <summary>The value of a kind-specific field-selector field, or null when the field is not supported.</summary>
     public virtual string? FieldValue(KubeObject obj, string field) => null;
 
+    /// <summary>Whether the kind registers field-label conversions of its own (otherwise only metadata.name and
+    /// metadata.namespace exist, and Kubernetes words a refusal differently).</summary>
+    public virtual bool ConvertsFieldLabels => false;
+
     /// <summary>Changes made when an object starts terminating (e.g. a namespace's Terminating phase).</summary>
     public virtual void PrepareForDelete(KubeObject obj) { }
 
@@ -81,6 +85,11 @@ internal abstract class KindStrategy<T> : KindStrategy where T : class, KubeObje
     public sealed override long? GracePeriodSeconds(KubeObject obj, long? requested) => GracePeriodSeconds((T)obj, requested);
     public sealed override string? FieldValue(KubeObject obj, string field) => FieldValue((T)obj, field);
     public sealed override bool ChangesGeneration(KubeObject obj, KubeObject old) => ChangesGeneration((T)obj, (T)old);
+
+    public sealed override bool ConvertsFieldLabels { get; }
+
+    protected KindStrategy() =>
+        ConvertsFieldLabels = GetType().GetMethod(nameof(FieldValue), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance, [typeof(T), typeof(string)])!.DeclaringType != typeof(KindStrategy<T>);
 
     protected virtual void Default(T obj) { }
     protected virtual void PrepareForCreate(T obj, StrategyContext ctx) { }
