@@ -145,4 +145,16 @@ public class ValidationTests
         other.Spec.RestartPolicy = "Never";
         Assert.StartsWith("The Pod \"web\" is invalid: spec: Forbidden: pod updates may not change fields other than", server.Update(other).Error!.KubectlMessage);
     }
+
+    [Theory]
+    [InlineData(0, "http", "spec.containers[0].ports[0].containerPort: Required value")]
+    [InlineData(80, "a--b", "spec.containers[0].ports[0].name: Invalid value: \"a--b\": must not contain consecutive hyphens")]
+    [InlineData(80, "-web", "spec.containers[0].ports[0].name: Invalid value: \"-web\": must not begin or end with a hyphen")]
+    [InlineData(80, "8080", "spec.containers[0].ports[0].name: Invalid value: \"8080\": must contain at least one letter (a-z)")]
+    public void ContainerPorts_AreValidatedAsUpstream(int port, string name, string expected)
+    {
+        var pod = Some.Pod();
+        pod.Spec.Containers[0].Ports = [new V1ContainerPort { ContainerPort = port, Name = name }];
+        Assert.Equal("The Pod \"web\" is invalid: " + expected, Refusal(pod).KubectlMessage);
+    }
 }

@@ -89,18 +89,20 @@ internal static class PodSpecValidation
             {
                 var p = c.Ports[i];
                 var pp2 = $"{path}.ports[{i}]";
-                if (p.ContainerPort is < 1 or > 65535)
+                // validateContainerPorts, in its order: name, containerPort, hostPort, protocol.
+                if (!string.IsNullOrEmpty(p.Name))
+                {
+                    var nameErrors = PortNameErrors(p.Name);
+                    foreach (var message in nameErrors) yield return FieldError.Invalid(pp2 + ".name", p.Name, message);
+                    if (nameErrors.Count == 0 && !portNames.Add(p.Name)) yield return FieldError.Duplicate(pp2 + ".name", p.Name);
+                }
+                if (p.ContainerPort == 0) yield return FieldError.Required(pp2 + ".containerPort");
+                else if (p.ContainerPort is < 1 or > 65535)
                     yield return FieldError.Invalid(pp2 + ".containerPort", (long)p.ContainerPort, "must be between 1 and 65535, inclusive");
                 if (p.HostPort is { } hp && hp != 0 && hp is < 1 or > 65535)
                     yield return FieldError.Invalid(pp2 + ".hostPort", (long)hp, "must be between 1 and 65535, inclusive");
                 if (p.Protocol is { } proto && proto is not ("TCP" or "UDP" or "SCTP"))
                     yield return FieldError.NotSupported(pp2 + ".protocol", proto, "SCTP", "TCP", "UDP");
-                if (!string.IsNullOrEmpty(p.Name))
-                {
-                    if (p.Name.Length > 15 || !p.Name.Any(char.IsAsciiLetterLower) || p.Name.Any(ch => !(char.IsAsciiLetterLower(ch) || char.IsAsciiDigit(ch) || ch == '-')))
-                        yield return FieldError.Invalid(pp2 + ".name", p.Name, "must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)");
-                    else if (!portNames.Add(p.Name)) yield return FieldError.Duplicate(pp2 + ".name", p.Name);
-                }
             }
         }
         if (c.VolumeMounts is not null)
@@ -153,5 +155,18 @@ internal static class PodSpecValidation
             foreach (var e in ObjectMetaValidation.ValidateAnnotations(m.Annotations, path + ".metadata.annotations")) yield return e;
         }
         foreach (var e in Validate(template.Spec, path + ".spec", extraVolumeNames)) yield return e;
+    }
+
+    /// <summary>IsValidPortName's messages: at most 15 characters of a-z, 0-9 and '-', a letter, no "--", no hyphen at either end.</summary>
+    public static List<string> PortNameErrors(string name)
+    {
+        var errors = new List<string>();
+        if (name.Length > 15) errors.Add("must be no more than 15 characters");
+        if (name.Any(ch => !(char.IsAsciiLetterLower(ch) || char.IsAsciiDigit(ch) || ch == '-')))
+            errors.Add("must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)");
+        if (!name.Any(char.IsAsciiLetterLower)) errors.Add("must contain at least one letter (a-z)");
+        if (name.Contains("--", StringComparison.Ordinal)) errors.Add("must not contain consecutive hyphens");
+        if (name.StartsWith('-') || name.EndsWith('-')) errors.Add("must not begin or end with a hyphen");
+        return errors;
     }
 }
