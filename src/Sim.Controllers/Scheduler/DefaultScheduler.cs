@@ -24,8 +24,8 @@ namespace Sim.Controllers.Scheduler;
 /// <para>Construct it with the scheduler process's <see cref="ControllerContext"/> before starting the informers:
 /// <c>new DefaultScheduler(ctx); ctx.Informers.Start();</c>. Everything runs on the context's loop; ties between
 /// equally good nodes are broken with the context's random stream forked as "scheduler".</para>
-/// <para>Not implemented: preemption (the dry run only words the message; no pod is evicted or nominated),
-/// volume plugins, extended and ephemeral-storage resources.</para>
+/// <para>Preemption evicts lower-priority pods and nominates the node (see <see cref="DefaultPreemption"/> for what
+/// is simplified). Not implemented: volume plugins, extended and ephemeral-storage resources.</para>
 /// </remarks>
 public sealed class DefaultScheduler
 {
@@ -50,6 +50,7 @@ public sealed class DefaultScheduler
     private readonly Diagnosis _diagnosis = new();
     private readonly List<NodeInfo> _feasible = [];
     private readonly List<NodeInfo> _named = [];
+    private PreemptionCandidate? _preempted;
     private int _nextStartNodeIndex;
     private bool _stepPosted;
 
@@ -195,7 +196,10 @@ public sealed class DefaultScheduler
         var host = FindHost(podInfo, out var failure);
         if (host is null)
         {
-            Fail(info, failure!, _diagnosis.UnschedulablePlugins, ReasonUnschedulable);
+            var nominated = _preempted;
+            _preempted = null;
+            if (nominated is not null) Preempt(info, nominated);
+            Fail(info, failure!, _diagnosis.UnschedulablePlugins, ReasonUnschedulable, nominated?.Node.Name);
             return;
         }
         Bind(info, pod, host);
@@ -252,8 +256,32 @@ public sealed class DefaultScheduler
         return SelectHost(_prioritizer.Prioritize(pod, _feasible));
     }
 
-    private string FailureMessage(PodInfo pod, int numAllNodes) =>
-        FitError.Message(numAllNodes, _diagnosis.NodeToStatus, _diagnosis.PreFilterMessage, _preemption.PostFilter(pod, _diagnosis, numAllNodes));
+    private string FailureMessage(PodInfo pod, int numAllNodes)
+    {
+        var (postFilter, candidate) = _preemption.PostFilter(pod, _diagnosis, numAllNodes, _cache);
+        _preempted = candidate;
+        return FitError.Message(numAllNodes, _diagnosis.NodeToStatus, _diagnosis.PreFilterMessage, postFilter);
+    }
+
+    /// <summary>
+    /// prepareCandidate: each victim gets the DisruptionTarget condition, is deleted (with its grace period) and is
+    /// told why in a Preempted event; the preemptor is then nominated to the node and waits for the room.
+    /// </summary>
+    private void Preempt(QueuedPodInfo preemptor, PreemptionCandidate candidate)
+    {
+        foreach (var victim in candidate.Victims)
+        {
+            var current = _context.Client.Find<V1Pod>(victim.Namespace, victim.Pod.Metadata.Name);
+            if (current is null || current.Metadata.Uid != victim.Uid) continue;
+            var marked = ModelCopy.Clone(current);
+            marked.Status ??= new V1PodStatus();
+            if (Conditions.SetPodCondition(marked.Status, "DisruptionTarget", "True", "PreemptionByScheduler",
+                    $"{_options.SchedulerName}: preempting to accommodate a higher priority pod", _context.Now))
+                _context.Client.UpdateStatus(marked);
+            var deleted = _context.Client.Delete<V1Pod>(victim.Namespace, victim.Pod.Metadata.Name, new DeleteOptions { PreconditionUid = victim.Uid });
+            if (deleted.IsSuccess) _recorder.Normal(current, "Preempted", $"Preempted by pod {preemptor.Uid} on node {candidate.Node.Name}");
+        }
+    }
 
     /// <summary>numFeasibleNodesToFind: all nodes below 100; else the percentage (adaptive when 0), at least 100.</summary>
     private int NumFeasibleNodesToFind(int numAllNodes)
@@ -311,7 +339,7 @@ public sealed class DefaultScheduler
     }
 
     /// <summary>handleSchedulingFailure: requeue, record FailedScheduling, set PodScheduled=False when it changed.</summary>
-    private void Fail(QueuedPodInfo info, string message, PluginSet rejectors, string reason)
+    private void Fail(QueuedPodInfo info, string message, PluginSet rejectors, string reason, string? nominatedNode = null)
     {
         if (reason == ReasonUnschedulable) _queue.AddUnschedulable(info, rejectors);
         else _queue.AddBackoff(info);
@@ -323,7 +351,9 @@ public sealed class DefaultScheduler
         if (current is null || current.Metadata.Uid != info.Uid || IsAssigned(current)) return;
         var updated = ModelCopy.Clone(current);
         updated.Status ??= new V1PodStatus();
-        if (!Conditions.SetPodCondition(updated.Status, "PodScheduled", "False", reason, message, _context.Now)) return;
+        var nominationChanged = nominatedNode is not null && updated.Status.NominatedNodeName != nominatedNode;
+        if (nominationChanged) updated.Status.NominatedNodeName = nominatedNode;
+        if (!Conditions.SetPodCondition(updated.Status, "PodScheduled", "False", reason, message, _context.Now) && !nominationChanged) return;
         // A conflict means the pod changed meanwhile; the next attempt writes the condition again.
         _context.Client.UpdateStatus(updated);
     }

@@ -3,52 +3,128 @@ using Sim.Controllers.Scheduler.Framework;
 
 namespace Sim.Controllers.Scheduler.Plugins;
 
+/// <summary>A node where evicting <see cref="Victims"/> (all of lower priority than the preemptor) lets the pod fit.</summary>
+internal sealed record PreemptionCandidate(NodeInfo Node, IReadOnlyList<CachedPod> Victims);
+
 /// <summary>
-/// The DefaultPreemption PostFilter, as far as its message: KubeSim runs the dry run (which nodes could take the pod
-/// if every lower-priority pod on them were evicted) to say what kube-scheduler says, but never evicts and never
-/// nominates a node. When the dry run finds a node where eviction would help, kube-scheduler would preempt; KubeSim
-/// reports the failure without a preemption part, as kube-scheduler's message reads while it preempts.
+/// The DefaultPreemption PostFilter (v1.32's Evaluator.Preempt): for every node the pod was rejected from for a reason
+/// eviction can cure, the fewest lower-priority pods whose removal lets it fit (all of them out, then each let back in,
+/// most important first, while the pod still fits); then the node whose victims matter least (lowest highest
+/// priority, lowest priority sum, fewest, most recently started). The scheduler evicts them and nominates the node.
 /// </summary>
-/// <remarks>PodTopologySpread's and InterPodAffinity's counts are not reduced by the victims in the dry run (upstream's
-/// RemovePod extension).</remarks>
+/// <remarks>
+/// Simplified from upstream: every potential node is examined (upstream samples at least 10% or 100 of them from a
+/// random offset); PodTopologySpread's and InterPodAffinity's counts are not reduced by the victims (their RemovePod
+/// extensions); there are no PodDisruptionBudgets to respect; pods nominated to a node do not hold room on it for
+/// later scheduling attempts of other pods.
+/// </remarks>
 internal sealed class DefaultPreemption(FilterChain filters)
 {
     public const string NotEligibleNever = "not eligible due to preemptionPolicy=Never.";
+    public const string NotEligibleTerminating = "not eligible due to a terminating pod on the nominated node.";
     public const string NoVictims = "No preemption victims found for incoming pod";
     public const string NotHelpful = "Preemption is not helpful for scheduling";
 
     private readonly NodeToStatus _statuses = new();
 
-    /// <summary>The PostFilter message ("preemption: ..."), or null when preemption would find victims.</summary>
-    public string? PostFilter(PodInfo pod, Diagnosis diagnosis, int numAllNodes)
+    /// <summary>
+    /// The PostFilter: either the chosen candidate (preemption succeeds; the failure message then has no preemption
+    /// part), or the "preemption: ..." message saying why it cannot help.
+    /// </summary>
+    public (string? Message, PreemptionCandidate? Candidate) PostFilter(PodInfo pod, Diagnosis diagnosis, int numAllNodes, SchedulerCache cache)
     {
-        if (pod.PreemptNever) return "preemption: " + NotEligibleNever;
+        if (pod.PreemptNever) return ("preemption: " + NotEligibleNever, null);
+        // A pod that already preempted waits for its victims to go rather than evicting more.
+        if (pod.Pod.Status?.NominatedNodeName is { Length: > 0 } nominated && cache.GetNode(nominated) is { } node
+            && node.Pods.Values.Any(p => p.Terminating && p.Priority < pod.Priority))
+            return ("preemption: " + NotEligibleTerminating, null);
+
         _statuses.Clear();
-        // Only nodes rejected for resolvable reasons (resources, ports) are candidates; the rest read "not helpful".
+        // Only nodes rejected for resolvable reasons (resources, ports, anti-affinity) are candidates; the rest read
+        // "not helpful".
         _statuses.SetAbsent(StatusCode.UnschedulableAndUnresolvable, NotHelpful);
-        foreach (var node in diagnosis.PotentialNodes)
+        PreemptionCandidate? best = null;
+        foreach (var candidateNode in diagnosis.PotentialNodes)
         {
-            if (!node.HasPodWithPriorityBelow(pod.Priority))
+            if (!candidateNode.HasPodWithPriorityBelow(pod.Priority))
             {
                 _statuses.Set(FilterStatus.Unresolvable(PluginSet.None, NoVictims));
                 continue;
             }
-            var status = filters.Run(pod, node, UsageWithoutVictims(node, pod.Priority));
-            if (status.IsSuccess) return null;
-            _statuses.Set(status);
+            var (victims, status) = SelectVictimsOnNode(pod, candidateNode);
+            if (victims is null)
+            {
+                _statuses.Set(status);
+                continue;
+            }
+            var candidate = new PreemptionCandidate(candidateNode, victims);
+            if (best is null || Better(candidate, best)) best = candidate;
         }
-        return "preemption: " + FitError.Message(numAllNodes, _statuses, null, null);
+        return best is not null ? (null, best) : ("preemption: " + FitError.Message(numAllNodes, _statuses, null, null), null);
     }
 
-    /// <summary>The node's usage with every pod of lower priority than the preemptor taken out.</summary>
-    private static NodeUsage UsageWithoutVictims(NodeInfo node, int priority)
+    // selectVictimsOnNode: remove every lower-priority pod; if the pod fits, let them back in one by one, most
+    // important first, keeping out only those without which it would not fit.
+    private (List<CachedPod>? Victims, FilterStatus Status) SelectVictimsOnNode(PodInfo pod, NodeInfo node)
+    {
+        var lower = node.Pods.Values.Where(p => p.Priority < pod.Priority).ToList();
+        var removed = new HashSet<CachedPod>(lower);
+        var status = filters.Run(pod, node, UsageWithout(node, removed));
+        if (!status.IsSuccess) return (null, status);
+        lower.Sort(MoreImportantFirst);
+        foreach (var p in lower)
+        {
+            removed.Remove(p);
+            if (!filters.Run(pod, node, UsageWithout(node, removed)).IsSuccess) removed.Add(p);
+        }
+        return ([.. lower.Where(removed.Contains)], status);
+    }
+
+    // MoreImportantPod: higher priority, then started earlier; start times are whole seconds, so the uid settles
+    // ties that upstream leaves to its sort.
+    private static int MoreImportantFirst(CachedPod a, CachedPod b)
+    {
+        var c = b.Priority.CompareTo(a.Priority);
+        if (c == 0) c = Nullable.Compare(StartTime(a), StartTime(b));
+        return c != 0 ? c : string.CompareOrdinal(a.Uid, b.Uid);
+    }
+
+    private static DateTime? StartTime(CachedPod p) => p.Pod.Status?.StartTime ?? p.Pod.Metadata.CreationTimestamp;
+
+    // pickOneNodeForPreemption, without PodDisruptionBudgets: lowest highest victim priority, lowest priority sum,
+    // fewest victims, latest start among the highest-priority victims; otherwise the first found.
+    private static bool Better(PreemptionCandidate a, PreemptionCandidate b)
+    {
+        var c = HighestPriority(a).CompareTo(HighestPriority(b));
+        if (c != 0) return c < 0;
+        c = PrioritySum(a).CompareTo(PrioritySum(b));
+        if (c != 0) return c < 0;
+        c = a.Victims.Count.CompareTo(b.Victims.Count);
+        if (c != 0) return c < 0;
+        c = Nullable.Compare(EarliestStartOfHighest(a), EarliestStartOfHighest(b));
+        return c > 0;
+    }
+
+    private static int HighestPriority(PreemptionCandidate c) => c.Victims.Count == 0 ? int.MinValue : c.Victims.Max(v => v.Priority);
+
+    // Each priority shifted by MaxInt32 + 1 so that negative priorities still add up to more for more victims.
+    private static long PrioritySum(PreemptionCandidate c) => c.Victims.Sum(v => (long)v.Priority + int.MaxValue + 1);
+
+    private static DateTime? EarliestStartOfHighest(PreemptionCandidate c)
+    {
+        var highest = HighestPriority(c);
+        return c.Victims.Where(v => v.Priority == highest).Select(StartTime).Min();
+    }
+
+    /// <summary>The node's usage with <paramref name="removed"/> taken out.</summary>
+    private static NodeUsage UsageWithout(NodeInfo node, HashSet<CachedPod> removed)
     {
         int pods = 0;
         long cpu = 0, memory = 0;
         HostPortUsage? ports = null;
         foreach (var pod in node.Pods.Values)
         {
-            if (pod.Priority < priority) continue;
+            if (removed.Contains(pod)) continue;
             pods++;
             cpu += pod.Requests.CpuMilli;
             memory += pod.Requests.MemoryBytes;
