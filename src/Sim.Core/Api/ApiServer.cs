@@ -82,6 +82,9 @@ public sealed partial class ApiServer
     /// <summary>Looks an object up without building an error (for hot internal paths).</summary>
     public KubeObject? Find(ResourceKind kind, string? ns, string name) => _store.Get(kind, ScopeNamespace(kind, ns), name);
 
+    /// <summary>Every stored object of a kind, unordered and unfiltered, for admission checks that run on every write.</summary>
+    internal IEnumerable<KubeObject> Unordered(ResourceKind kind) => _store.Unordered(kind);
+
     /// <summary>How many objects of a kind exist.</summary>
     public int Count(ResourceKind kind) => _store.Count(kind);
 

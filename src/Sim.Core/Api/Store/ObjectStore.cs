@@ -19,6 +19,10 @@ internal sealed class ObjectStore
 
     public int Count(ResourceKind kind) => _tables.TryGetValue(kind, out var t) ? t.Count : 0;
 
+    /// <summary>Every object of a kind, in no particular order (for order-independent checks on hot paths).</summary>
+    public IEnumerable<KubeObject> Unordered(ResourceKind kind) =>
+        _tables.TryGetValue(kind, out var table) ? table.Values : [];
+
     /// <summary>Objects of a kind (optionally one namespace), sorted by namespace then name as etcd keys sort.</summary>
     public List<KubeObject> List(ResourceKind kind, string? ns)
     {

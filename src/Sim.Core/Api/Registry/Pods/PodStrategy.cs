@@ -50,8 +50,11 @@ internal sealed class PodStrategy : KindStrategy<V1Pod>
         V1PriorityClass? pc;
         if (string.IsNullOrEmpty(spec.PriorityClassName))
         {
-            pc = ctx.Server.List(ResourceKinds.PriorityClass).Value!.Items.Cast<V1PriorityClass>()
-                .Where(c => c.GlobalDefault == true).OrderBy(c => c.Value).FirstOrDefault();
+            // Of several defaults (possible only through a race upstream) the lowest value wins; the name settles ties.
+            pc = null;
+            foreach (V1PriorityClass c in ctx.Server.Unordered(ResourceKinds.PriorityClass))
+                if (c.GlobalDefault == true && (pc is null || c.Value < pc.Value || (c.Value == pc.Value && string.CompareOrdinal(c.Metadata.Name, pc.Metadata.Name) < 0)))
+                    pc = c;
             if (pc is not null) spec.PriorityClassName = pc.Metadata.Name;
         }
         else
