@@ -142,4 +142,27 @@ public class FaultActionTests
         var result = ScenarioRunner.Run(scenario);
         Assert.Contains(result.Timeline, e => e.Label == "delete" && e.Message == "deployment.apps \"web\" deleted");
     }
+
+    [Fact]
+    public void Equals_NullAsksForAbsence_AndNumbersCompareByValue()
+    {
+        var scenario = ScenarioLoader.Parse("""
+            name: equals
+            cluster: {nodes: {count: 1}}
+            steps:
+              - at: 0s
+                apply: {apiVersion: v1, kind: ConfigMap, metadata: {name: c}, data: {n: "3"}}
+              - at: 1s
+                expect:
+                  - object: {kind: ConfigMap, name: c}
+                    field: data.missing
+                    equals: null
+                  - object: {kind: ConfigMap, name: c}
+                    field: data.n
+                    equals: 3.0
+            """);
+        var result = ScenarioRunner.Run(scenario);
+        Assert.True(result.Passed, string.Join("; ", result.Expectations.Select(e => e.Description + "=" + e.Actual)));
+        Assert.Equal("configmap/c data.missing = <none>", result.Expectations[0].Description);
+    }
 }

@@ -180,6 +180,11 @@ public class ScenarioLoaderTests
             OnlyError("name: x\nstart: 9999-12-31T23:59:30Z\nduration: 1m\n"));
 
     [Fact]
+    public void AtLeastAboveAtMost_IsAnError() =>
+        Assert.StartsWith("scenario.yaml:4:34: \"atLeast\" 5 is more than \"atMost\" 1",
+            OnlyError("name: x\nsteps:\n  - at: 0s\n    expect: [{pods: {}, atLeast: 5, atMost: 1}]\n"));
+
+    [Fact]
     public void BadNodeQuantity_IsExplained() =>
         Assert.Equal("scenario.yaml:2:34: \"cpu\" must be a positive Kubernetes quantity such as \"4\", \"500m\" or \"8Gi\", got \"lots\"",
             OnlyError("name: x\ncluster: {nodes: {count: 1, cpu: lots}}\n"));

@@ -42,6 +42,8 @@ internal static class Expectations
         }
         if (exactly is not null && (atLeast is not null || atMost is not null))
             f.Error(map.Start, "\"count\" cannot be combined with \"atLeast\" or \"atMost\"");
+        if (atLeast > atMost)
+            f.Error(map.Find("atLeast")!.Value.Value.Start, $"\"atLeast\" {atLeast} is more than \"atMost\" {atMost}: no count could hold");
         return new CountBound((int?)exactly, (int?)atLeast, (int?)atMost);
     }
 
@@ -88,7 +90,9 @@ internal static class Expectations
         if (field is not null && !FieldPath.TryParse(field, out _, out var pathError))
             f.Error(map.Find("field")!.Value.Value.Start, $"bad field path \"{field}\": {pathError}");
         string? equals = null;
-        if (equalsNode is YScalar s) equals = s.Value;
+        // A plain null (or ~) asks for the field to be absent.
+        if (equalsNode is YScalar { IsPlain: true, Value: "null" or "~" or "Null" or "NULL" }) equals = null;
+        else if (equalsNode is YScalar s) equals = s.Value;
         else if (equalsNode is not null) f.Error(equalsNode.Start, "\"equals\" must be a scalar (a string, number or boolean)");
         if (kind is null || name is null) return null;
         var ns = kind.Namespaced ? f.String(target, "namespace") ?? "default" : "";

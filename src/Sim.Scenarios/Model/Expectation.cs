@@ -57,7 +57,7 @@ public sealed record ObjectExpectation(ResourceKind Kind, string Namespace, stri
     /// <inheritdoc />
     public override string Describe() => Field is null
         ? $"{Kind.Singular}/{Name} {(Exists == false ? "does not exist" : "exists")}"
-        : $"{Kind.Singular}/{Name} {Field} = {EqualsText}";
+        : $"{Kind.Singular}/{Name} {Field} = {EqualsText ?? "<none>"}";
 }
 
 /// <summary>Events with a reason (and optionally type, object and message text) were recorded.</summary>

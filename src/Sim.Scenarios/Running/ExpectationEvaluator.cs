@@ -44,7 +44,17 @@ internal static class ExpectationEvaluator
         if (obj is null) return (false, "not found");
         if (o.Exists == false) return (false, "exists");
         var value = FieldPath.Render(FieldPath.Parse(o.Field).Evaluate(obj));
-        return (value == o.EqualsText, value ?? "<none>");
+        return (Same(value, o.EqualsText), value ?? "<none>");
+    }
+
+    // Text equal, or both numbers of equal value (3 and 3.0), or both absent.
+    private static bool Same(string? actual, string? expected)
+    {
+        if (actual is null || expected is null) return actual is null && expected is null;
+        if (actual == expected) return true;
+        const System.Globalization.NumberStyles number = System.Globalization.NumberStyles.Float;
+        var culture = System.Globalization.CultureInfo.InvariantCulture;
+        return decimal.TryParse(actual, number, culture, out var a) && decimal.TryParse(expected, number, culture, out var e) && a == e;
     }
 
     private static (bool, string) Events(ApiServer api, EventsExpectation e)
