@@ -165,4 +165,19 @@ public class FaultActionTests
         Assert.True(result.Passed, string.Join("; ", result.Expectations.Select(e => e.Description + "=" + e.Actual)));
         Assert.Equal("configmap/c data.missing = <none>", result.Expectations[0].Description);
     }
+
+    [Fact]
+    public void ApplyWithGenerateName_IsRefusedAsKubectlRefusesIt()
+    {
+        var scenario = ScenarioLoader.Parse("""
+            name: generate
+            cluster: {nodes: {count: 1}}
+            steps:
+              - at: 0s
+                apply: {apiVersion: v1, kind: ConfigMap, metadata: {generateName: gen-}}
+                mayFail: true
+            """);
+        var result = ScenarioRunner.Run(scenario);
+        Assert.Equal("error: from gen-: cannot use generate name with apply", Assert.Single(result.Failures).Message);
+    }
 }

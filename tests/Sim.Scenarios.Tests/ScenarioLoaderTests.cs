@@ -185,6 +185,17 @@ public class ScenarioLoaderTests
             OnlyError("name: x\nsteps:\n  - at: 0s\n    expect: [{pods: {}, atLeast: 5, atMost: 1}]\n"));
 
     [Fact]
+    public void ApplyOfADirectory_TakesItsManifestFilesInNameOrder()
+    {
+        var s = Load("name: x\nsteps:\n  - at: 0s\n    apply: objects\n",
+            ("objects/b.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: second}\n"),
+            ("objects/a.yml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: first}\n"),
+            ("objects/notes.txt", "not a manifest"));
+        var apply = Assert.IsType<Sim.Scenarios.Model.ApplyAction>(s.Steps.Single().Action);
+        Assert.Equal(["first", "second"], apply.Documents.Select(d => d.Object.Metadata.Name));
+    }
+
+    [Fact]
     public void BadNodeQuantity_IsExplained() =>
         Assert.Equal("scenario.yaml:2:34: \"cpu\" must be a positive Kubernetes quantity such as \"4\", \"500m\" or \"8Gi\", got \"lots\"",
             OnlyError("name: x\ncluster: {nodes: {count: 1, cpu: lots}}\n"));

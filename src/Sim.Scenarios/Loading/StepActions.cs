@@ -37,14 +37,26 @@ internal static class StepActions
                 case YScalar s when !string.IsNullOrWhiteSpace(s.Value):
                     var path = Path.Combine(baseDirectory, s.Value);
                     sources.Add(s.Value);
-                    if (!File.Exists(path))
+                    // Like kubectl apply -f DIR: the directory's .json, .yaml and .yml files, in name order.
+                    var files = Directory.Exists(path)
+                        ? Directory.GetFiles(path).Where(p => Path.GetExtension(p) is ".json" or ".yaml" or ".yml").Order(StringComparer.Ordinal).ToList()
+                        : File.Exists(path) ? [path] : null;
+                    if (files is null)
                     {
                         f.Error(s.Start, $"manifest file \"{s.Value}\" not found (looked for {path})");
                         return;
                     }
-                    var loaded = ManifestLoader.LoadFile(path, path);
-                    f.Errors.AddRange(loaded.Errors);
-                    docs.AddRange(loaded.Documents);
+                    if (files.Count == 0)
+                    {
+                        f.Error(s.Start, $"directory \"{s.Value}\" holds no .json, .yaml or .yml files");
+                        return;
+                    }
+                    foreach (var file in files)
+                    {
+                        var loaded = ManifestLoader.LoadFile(file, file);
+                        f.Errors.AddRange(loaded.Errors);
+                        docs.AddRange(loaded.Documents);
+                    }
                     break;
                 case YMapping:
                     sources.Add("inline manifest");

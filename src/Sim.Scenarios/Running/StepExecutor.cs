@@ -39,6 +39,9 @@ internal sealed class StepExecutor(SimulatedCluster cluster, SimTime origin)
         if (kind.Namespaced) meta.NamespaceProperty ??= "default";
         var name = meta.Name ?? meta.GenerateName ?? "";
         var subject = kind.KubectlName(name);
+        // kubectl apply needs a name to find the object again next time.
+        if (string.IsNullOrEmpty(meta.Name) && !string.IsNullOrEmpty(meta.GenerateName))
+            return new ActionOutcome(false, subject, $"error: from {meta.GenerateName}: cannot use generate name with apply");
         meta.Annotations?.Remove(ApplyPatch.LastAppliedAnnotation);
         if (meta.Annotations is { Count: 0 }) meta.Annotations = null;
         var lastApplied = KubeJson.Serialize(obj);
