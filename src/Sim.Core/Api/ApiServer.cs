@@ -129,7 +129,7 @@ public sealed partial class ApiServer
         fields = FieldSelector.Everything;
         if (!LabelSelector.TryParse(options?.LabelSelector, out labels, out var labelError))
         {
-            error = ApiError.BadRequest($"unable to parse requirement: {labelError}".Replace("unable to parse requirement: unable to parse requirement: ", "unable to parse requirement: ", StringComparison.Ordinal));
+            error = ApiError.BadRequest(labelError);
             return false;
         }
         if (!FieldSelector.TryParse(options?.FieldSelector, out fields, out var fieldError))

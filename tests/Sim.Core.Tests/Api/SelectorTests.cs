@@ -112,4 +112,13 @@ public class SelectorTests
         Assert.Equal(400, result.Error!.Code);
         Assert.Equal("\"spec.replicas\" is not a known field selector: only \"metadata.name\", \"metadata.namespace\"", result.Error.Message);
     }
+
+    [Theory]
+    [InlineData("a=b cd", "found 'cd', expected: ',' or 'end of string'")]
+    [InlineData("a=b (", "found '(', expected: ',' or 'end of string'")]
+    public void LabelSelectorWithJunkAfterARequirement_IsRefusedInTheParsersWords(string selector, string expected)
+    {
+        var result = Some.Server().List(ResourceKinds.Pod, null, new ListOptions { LabelSelector = selector });
+        Assert.Equal((400, expected), (result.Error!.Code, result.Error.Message));
+    }
 }

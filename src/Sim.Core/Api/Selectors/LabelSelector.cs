@@ -235,7 +235,8 @@ public sealed class LabelSelector
                 if (_pos >= text.Length) return true;
                 if (text[_pos] != ',')
                 {
-                    error = $"unable to parse requirement: found '{text[_pos]}', expected: ','";
+                    // Between requirements the parser itself complains, without the "unable to parse requirement" prefix.
+                    error = $"found '{Token()}', expected: ',' or 'end of string'";
                     return false;
                 }
                 _pos++;
@@ -344,6 +345,17 @@ public sealed class LabelSelector
         private char Peek() => _pos < text.Length ? text[_pos] : '\0';
 
         private string Found() => _pos < text.Length ? text[_pos].ToString() : "";
+
+        // The lexer's token at the current position: an operator or parenthesis, or an identifier up to the next one.
+        private string Token()
+        {
+            if (_pos >= text.Length) return "";
+            foreach (var op in (string[])["==", "!=", "=", "!", "(", ")", ","])
+                if (string.CompareOrdinal(text, _pos, op, 0, op.Length) == 0) return op;
+            var end = _pos;
+            while (end < text.Length && !char.IsWhiteSpace(text[end]) && text[end] is not (',' or '=' or '!' or '(' or ')')) end++;
+            return text[_pos..end];
+        }
 
         private void SkipSpace()
         {
