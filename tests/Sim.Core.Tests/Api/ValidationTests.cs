@@ -157,4 +157,31 @@ public class ValidationTests
         pod.Spec.Containers[0].Ports = [new V1ContainerPort { ContainerPort = port, Name = name }];
         Assert.Equal("The Pod \"web\" is invalid: " + expected, Refusal(pod).KubectlMessage);
     }
+
+    [Fact]
+    public void CronJobTemplateWithASelector_IsRefused_SelectorsAreGenerated()
+    {
+        var cj = new V1CronJob
+        {
+            Metadata = new V1ObjectMeta { Name = "tick" },
+            Spec = new V1CronJobSpec
+            {
+                Schedule = "*/5 * * * *",
+                JobTemplate = new V1JobTemplateSpec
+                {
+                    Spec = new V1JobSpec
+                    {
+                        Selector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["app"] = "tick" } },
+                        Template = new V1PodTemplateSpec
+                        {
+                            Metadata = new V1ObjectMeta { Labels = new Dictionary<string, string> { ["app"] = "tick" } },
+                            Spec = new V1PodSpec { RestartPolicy = "OnFailure", Containers = [new V1Container { Name = "c", Image = "busybox" }] },
+                        },
+                    },
+                },
+            },
+        };
+        Assert.Equal("The CronJob \"tick\" is invalid: spec.jobTemplate.spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{\"app\":\"tick\"}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: `selector` will be auto-generated",
+            Refusal(cj).KubectlMessage);
+    }
 }

@@ -42,8 +42,11 @@ internal sealed class CronJobStrategy : KindStrategy<V1CronJob>
         }
         foreach (var e in ObjectMetaValidation.ValidateLabels(spec.JobTemplate.Metadata?.Labels, "spec.jobTemplate.metadata.labels")) yield return e;
         var jobSpec = spec.JobTemplate.Spec;
-        if (jobSpec?.Selector is not null)
-            foreach (var e in Registry.Validate.SelectorMatchesTemplate(jobSpec.Selector, jobSpec.Template, "job")) yield return e;
         foreach (var e in JobStrategy.ValidateSpec(jobSpec, "spec.jobTemplate.spec", checkSelector: false)) yield return e;
+        // validateJobTemplateSpec: each Job gets a generated selector, so a template may not bring one.
+        if (jobSpec?.Selector is not null)
+            yield return FieldError.Invalid("spec.jobTemplate.spec.selector", Registry.Validate.SelectorValue(jobSpec.Selector), "`selector` will be auto-generated");
+        if (jobSpec?.ManualSelector == true)
+            yield return FieldError.NotSupported("spec.jobTemplate.spec.manualSelector", true, "nil", "false");
     }
 }
