@@ -184,4 +184,12 @@ public class ValidationTests
         Assert.Equal("The CronJob \"tick\" is invalid: spec.jobTemplate.spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{\"app\":\"tick\"}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: `selector` will be auto-generated",
             Refusal(cj).KubectlMessage);
     }
+
+    [Fact]
+    public void UnsupportedDnsPolicy_ListsTheValuesInUpstreamsOrder()
+    {
+        var pod = Some.Pod();
+        pod.Spec.DnsPolicy = "Custom";
+        Assert.Equal("The Pod \"web\" is invalid: spec.dnsPolicy: Unsupported value: \"Custom\": supported values: \"ClusterFirstWithHostNet\", \"ClusterFirst\", \"Default\", \"None\"", Refusal(pod).KubectlMessage);
+    }
 }

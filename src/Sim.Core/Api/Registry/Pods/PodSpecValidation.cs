@@ -43,7 +43,7 @@ internal static class PodSpecValidation
         if (spec.RestartPolicy is { } rp && !RestartPolicies.Contains(rp))
             yield return FieldError.NotSupported(path + ".restartPolicy", rp, RestartPolicies);
         if (spec.DnsPolicy is { } dp && dp is not ("ClusterFirst" or "ClusterFirstWithHostNet" or "Default" or "None"))
-            yield return FieldError.NotSupported(path + ".dnsPolicy", dp, "ClusterFirst", "ClusterFirstWithHostNet", "Default", "None");
+            yield return FieldError.NotSupported(path + ".dnsPolicy", dp, "ClusterFirstWithHostNet", "ClusterFirst", "Default", "None");
         foreach (var e in Validate_NonNegative(path + ".terminationGracePeriodSeconds", spec.TerminationGracePeriodSeconds)) yield return e;
         if (spec.ActiveDeadlineSeconds is <= 0)
             yield return FieldError.Invalid(path + ".activeDeadlineSeconds", spec.ActiveDeadlineSeconds.Value, "must be between 1 and 2147483647, inclusive");
@@ -61,7 +61,7 @@ internal static class PodSpecValidation
                 if (string.IsNullOrEmpty(t.Key) && t.OperatorProperty != "Exists")
                     yield return FieldError.Invalid(tp + ".operator", t.OperatorProperty ?? "", "operator must be Exists when `key` is empty, which means \"match all values and all keys\"");
                 if (t.Effect is { Length: > 0 } eff && eff is not ("NoSchedule" or "PreferNoSchedule" or "NoExecute"))
-                    yield return FieldError.NotSupported(tp + ".effect", eff, "NoExecute", "NoSchedule", "PreferNoSchedule");
+                    yield return FieldError.NotSupported(tp + ".effect", eff, "NoSchedule", "PreferNoSchedule", "NoExecute");
                 if (t.TolerationSeconds is not null && t.Effect != "NoExecute")
                     yield return FieldError.Invalid(tp + ".effect", t.Effect ?? "", "effect must be 'NoExecute' when `tolerationSeconds` is set");
             }
