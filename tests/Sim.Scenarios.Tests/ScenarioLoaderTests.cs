@@ -196,6 +196,11 @@ public class ScenarioLoaderTests
     }
 
     [Fact]
+    public void StartWithoutAnOffset_IsNotRfc3339() =>
+        Assert.StartsWith("scenario.yaml:2:8: \"start\" must be an RFC 3339 time",
+            OnlyError("name: x\nstart: 2030-06-01T12:00:00\n"));
+
+    [Fact]
     public void BadNodeQuantity_IsExplained() =>
         Assert.Equal("scenario.yaml:2:34: \"cpu\" must be a positive Kubernetes quantity such as \"4\", \"500m\" or \"8Gi\", got \"lots\"",
             OnlyError("name: x\ncluster: {nodes: {count: 1, cpu: lots}}\n"));

@@ -151,7 +151,11 @@ public static class YamlTree
         }
         catch (YamlException e)
         {
-            throw new YamlReadException(new SourcePosition((int)e.Start.Line, (int)e.Start.Column), "yaml: " + Clean(e.Message));
+            var message = Clean(e.Message);
+            var at = new SourcePosition((int)e.Start.Line, (int)e.Start.Column);
+            // YamlDotNet reports a tab used as indentation at the start of the enclosing mapping; point at the tab.
+            if (e.Message.Contains("invalid tab as indentation", StringComparison.Ordinal) && FirstIndentingTab(text, at) is { } tab) at = tab;
+            throw new YamlReadException(at, "yaml: " + message);
         }
         catch (InvalidOperationException)
         {
@@ -163,6 +167,19 @@ public static class YamlTree
             throw new YamlReadException(new SourcePosition((int)at.Line, (int)at.Column), "yaml: " + message);
         }
         return docs;
+    }
+
+    // The first tab in a line's indentation at or after the given position.
+    private static SourcePosition? FirstIndentingTab(string text, SourcePosition from)
+    {
+        var lines = text.Split('\n');
+        for (var line = Math.Max(from.Line, 1); line <= lines.Length; line++)
+        {
+            var l = lines[line - 1];
+            for (var col = 0; col < l.Length && l[col] is ' ' or '\t'; col++)
+                if (l[col] == '\t') return new SourcePosition(line, col + 1);
+        }
+        return null;
     }
 
     private static void Attach(YNode node, ref YNode? root, Stack<(YNode Node, YScalar? PendingKey)> stack)

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Sim.Core.Time;
 
 /// <summary>An instant on the virtual clock: UTC ticks since 0001-01-01, as <see cref="DateTime.Ticks"/>.</summary>
-public readonly record struct SimTime(long Ticks) : IComparable<SimTime>
+public readonly partial record struct SimTime(long Ticks) : IComparable<SimTime>
 {
     /// <summary>The default start of every simulation: 2025-01-01T00:00:00Z.</summary>
     public static readonly SimTime DefaultStart = FromDateTime(new DateTime(2025, 1, 1, 0, 0, 0, DateTimeKind.Utc));
@@ -16,9 +16,10 @@ public readonly record struct SimTime(long Ticks) : IComparable<SimTime>
     public static bool TryParseRfc3339(string text, out SimTime time)
     {
         time = default;
+        // RFC 3339: a full date, 'T', a time and an offset (Z or ±hh:mm) are all required.
+        if (!Rfc3339().IsMatch(text)) return false;
         if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var dto))
             return false;
-        if (!text.Contains('T', StringComparison.OrdinalIgnoreCase)) return false;
         time = new SimTime(dto.UtcDateTime.Ticks);
         return true;
     }
@@ -67,4 +68,7 @@ public readonly record struct SimTime(long Ticks) : IComparable<SimTime>
             ? dt.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)
             : dt.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture);
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")]
+    private static partial System.Text.RegularExpressions.Regex Rfc3339();
 }

@@ -76,8 +76,9 @@ internal sealed class YamlFields(string file)
     {
         var node = Get(map, key);
         if (node is null) return null;
-        if (node is YScalar { Value: "true" or "True" or "yes" }) return true;
-        if (node is YScalar { Value: "false" or "False" or "no" }) return false;
+        // The booleans go-yaml (and so kubectl) reads: YAML 1.1's spellings.
+        if (node is YScalar { Value: "true" or "True" or "TRUE" or "yes" or "Yes" or "YES" or "on" or "On" or "ON" or "y" or "Y" }) return true;
+        if (node is YScalar { Value: "false" or "False" or "FALSE" or "no" or "No" or "NO" or "off" or "Off" or "OFF" or "n" or "N" }) return false;
         Error(node.Start, $"\"{key}\" must be true or false");
         return null;
     }

@@ -158,6 +158,13 @@ public class ManifestLoaderTests
         Assert.Equal($"b.yaml:{position}: yaml: {expected}", error.ToString());
     }
 
+    [Fact]
+    public void TabUsedAsIndentation_IsReportedWhereTheTabIs()
+    {
+        var error = Assert.Single(ManifestLoader.LoadText("apiVersion: v1\nkind: ConfigMap\nmetadata:\n\tname: x\n", "t.yaml").Errors);
+        Assert.Equal("t.yaml:4:1: yaml: found character that cannot start any token", error.ToString());
+    }
+
     [Theory]
     [InlineData("a: [1, 2\nb: c\n", "did not find expected ',' or ']'")]
     [InlineData("a: {x: 1\nb: c\n", "did not find expected ',' or '}'")]
