@@ -27,6 +27,7 @@ public sealed partial class ApiServer
     private readonly WatchHub _watches;
     private readonly SimRandom _uids;
     private readonly SimRandom _names;
+    private readonly SimRandom _admissionNames;
     private readonly Dictionary<ResourceKind, KindStrategy> _strategies;
 
     /// <summary>An API server on <paramref name="loop"/>, drawing uids and generated names from <paramref name="random"/>.</summary>
@@ -36,6 +37,7 @@ public sealed partial class ApiServer
         Options = options ?? new ApiServerOptions();
         _uids = random.Fork("apiserver/uids");
         _names = random.Fork("apiserver/names");
+        _admissionNames = random.Fork("apiserver/admission-names");
         History = new CommitHistory(Options.HistoryRetention, loop.Start, Options.HistorySink);
         _watches = new WatchHub(loop, Options.WatchWindow);
         ServiceAddresses = new ServiceAddressAllocator(random.Fork("apiserver/service-addresses"));
@@ -232,11 +234,16 @@ public sealed partial class ApiServer
     private const string GeneratedNameAlphabet = "bcdfghjklmnpqrstvwxz2456789";
 
     /// <summary>Kubernetes' SimpleNameGenerator: the prefix (cut to 58 chars) plus 5 random characters.</summary>
-    private string GenerateName(string prefix)
+    private string GenerateName(string prefix) => GenerateName(prefix, _names);
+
+    /// <summary>A generated name for something admission adds (the service account token volume), from a stream of its own.</summary>
+    internal string GenerateAdmissionName(string prefix) => GenerateName(prefix, _admissionNames);
+
+    private static string GenerateName(string prefix, SimRandom random)
     {
         if (prefix.Length > 58) prefix = prefix[..58];
         Span<char> suffix = stackalloc char[5];
-        for (var i = 0; i < suffix.Length; i++) suffix[i] = GeneratedNameAlphabet[_names.Next(GeneratedNameAlphabet.Length)];
+        for (var i = 0; i < suffix.Length; i++) suffix[i] = GeneratedNameAlphabet[random.Next(GeneratedNameAlphabet.Length)];
         return prefix + new string(suffix);
     }
 }

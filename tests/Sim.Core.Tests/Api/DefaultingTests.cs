@@ -239,4 +239,29 @@ public class DefaultingTests
         };
         Assert.Equal("The DaemonSet \"agent\" is invalid: " + expected, Some.Server().Create(ds).Error!.KubectlMessage);
     }
+
+    [Fact]
+    public void Pod_GetsTheServiceAccountTokenVolumeMountedInEveryContainer()
+    {
+        var pod = Some.Pod();
+        pod.Spec.InitContainers = [new V1Container { Name = "init", Image = "busybox" }];
+        var stored = (V1Pod)Some.Server().Create(pod).Unwrap();
+        var volume = Assert.Single(stored.Spec.Volumes);
+        Assert.Matches("^kube-api-access-[bcdfghjklmnpqrstvwxz2456789]{5}$", volume.Name);
+        Assert.Equal(["token", "ca.crt", "namespace"], volume.Projected.Sources.Select(s => s.ServiceAccountToken?.Path ?? s.ConfigMap?.Items[0].Path ?? s.DownwardAPI.Items[0].Path));
+        Assert.Equal(3607, volume.Projected.Sources[0].ServiceAccountToken.ExpirationSeconds);
+        foreach (var c in stored.Spec.InitContainers.Concat(stored.Spec.Containers))
+        {
+            var mount = Assert.Single(c.VolumeMounts);
+            Assert.Equal((volume.Name, "/var/run/secrets/kubernetes.io/serviceaccount", true), (mount.Name, mount.MountPath, mount.ReadOnlyProperty == true));
+        }
+    }
+
+    [Fact]
+    public void Pod_ThatOptsOutOfTheToken_GetsNoVolume()
+    {
+        var pod = Some.Pod();
+        pod.Spec.AutomountServiceAccountToken = false;
+        Assert.Null(((V1Pod)Some.Server().Create(pod).Unwrap()).Spec.Volumes);
+    }
 }

@@ -24,6 +24,7 @@ internal sealed class PodStrategy : KindStrategy<V1Pod>
         var spec = pod.Spec;
         spec.ServiceAccountName ??= "default";
         spec.ServiceAccount = spec.ServiceAccountName;
+        if (spec.AutomountServiceAccountToken != false) MountServiceAccountToken(spec, ctx);
         spec.Priority ??= 0;
         spec.PreemptionPolicy ??= "PreemptLowerPriority";
         spec.Tolerations ??= new List<V1Toleration>();
@@ -36,6 +37,48 @@ internal sealed class PodStrategy : KindStrategy<V1Pod>
                 spec.Tolerations.Add(new V1Toleration { Key = key, OperatorProperty = "Exists", Effect = "NoExecute", TolerationSeconds = DefaultTolerationSeconds });
         }
         pod.Status = new V1PodStatus { Phase = "Pending", QosClass = QosClass(spec) };
+    }
+
+    /// <summary>Where the ServiceAccount admission plugin mounts the API credentials in every container.</summary>
+    public const string TokenMountPath = "/var/run/secrets/kubernetes.io/serviceaccount";
+
+    // The ServiceAccount admission plugin's mountServiceAccountToken: a projected kube-api-access-xxxxx volume (a bound
+    // token, the cluster CA, the namespace) mounted read-only in every container that has nothing at the path yet.
+    private static void MountServiceAccountToken(V1PodSpec spec, StrategyContext ctx)
+    {
+        var volumeName = spec.Volumes?.FirstOrDefault(v => v.Name.StartsWith("kube-api-access-", StringComparison.Ordinal))?.Name;
+        var hasVolume = volumeName is not null;
+        volumeName ??= ctx.Server.GenerateAdmissionName("kube-api-access-");
+        var needsVolume = false;
+        foreach (var c in (spec.InitContainers ?? []).Concat(spec.Containers ?? []))
+        {
+            if (c.VolumeMounts?.Any(m => m.MountPath == TokenMountPath) == true) continue;
+            c.VolumeMounts ??= new List<V1VolumeMount>();
+            c.VolumeMounts.Add(new V1VolumeMount { Name = volumeName, ReadOnlyProperty = true, MountPath = TokenMountPath });
+            needsVolume = true;
+        }
+        if (hasVolume || !needsVolume) return;
+        spec.Volumes ??= new List<V1Volume>();
+        spec.Volumes.Add(new V1Volume
+        {
+            Name = volumeName,
+            Projected = new V1ProjectedVolumeSource
+            {
+                DefaultMode = 420,
+                Sources =
+                [
+                    new V1VolumeProjection { ServiceAccountToken = new V1ServiceAccountTokenProjection { Path = "token", ExpirationSeconds = 3607 } },
+                    new V1VolumeProjection { ConfigMap = new V1ConfigMapProjection { Name = "kube-root-ca.crt", Items = [new V1KeyToPath { Key = "ca.crt", Path = "ca.crt" }] } },
+                    new V1VolumeProjection
+                    {
+                        DownwardAPI = new V1DownwardAPIProjection
+                        {
+                            Items = [new V1DownwardAPIVolumeFile { Path = "namespace", FieldRef = new V1ObjectFieldSelector { ApiVersion = "v1", FieldPath = "metadata.namespace" } }],
+                        },
+                    },
+                ],
+            },
+        });
     }
 
     /// <summary>
