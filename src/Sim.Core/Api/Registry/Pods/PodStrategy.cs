@@ -42,43 +42,58 @@ internal sealed class PodStrategy : KindStrategy<V1Pod>
     /// <summary>Where the ServiceAccount admission plugin mounts the API credentials in every container.</summary>
     public const string TokenMountPath = "/var/run/secrets/kubernetes.io/serviceaccount";
 
+    // The projected source every token volume carries. Stored objects are never changed in place, so all pods share
+    // this one instance instead of allocating ten objects each.
+    private static readonly V1ProjectedVolumeSource TokenVolumeSource = new()
+    {
+        DefaultMode = 420,
+        Sources =
+        [
+            new V1VolumeProjection { ServiceAccountToken = new V1ServiceAccountTokenProjection { Path = "token", ExpirationSeconds = 3607 } },
+            new V1VolumeProjection { ConfigMap = new V1ConfigMapProjection { Name = "kube-root-ca.crt", Items = [new V1KeyToPath { Key = "ca.crt", Path = "ca.crt" }] } },
+            new V1VolumeProjection
+            {
+                DownwardAPI = new V1DownwardAPIProjection
+                {
+                    Items = [new V1DownwardAPIVolumeFile { Path = "namespace", FieldRef = new V1ObjectFieldSelector { ApiVersion = "v1", FieldPath = "metadata.namespace" } }],
+                },
+            },
+        ],
+    };
+
     // The ServiceAccount admission plugin's mountServiceAccountToken: a projected kube-api-access-xxxxx volume (a bound
     // token, the cluster CA, the namespace) mounted read-only in every container that has nothing at the path yet.
     private static void MountServiceAccountToken(V1PodSpec spec, StrategyContext ctx)
     {
-        var volumeName = spec.Volumes?.FirstOrDefault(v => v.Name.StartsWith("kube-api-access-", StringComparison.Ordinal))?.Name;
+        string? volumeName = null;
+        foreach (var v in spec.Volumes ?? [])
+        {
+            if (!v.Name.StartsWith("kube-api-access-", StringComparison.Ordinal)) continue;
+            volumeName = v.Name;
+            break;
+        }
         var hasVolume = volumeName is not null;
         volumeName ??= ctx.Server.GenerateAdmissionName("kube-api-access-");
-        var needsVolume = false;
-        foreach (var c in (spec.InitContainers ?? []).Concat(spec.Containers ?? []))
-        {
-            if (c.VolumeMounts?.Any(m => m.MountPath == TokenMountPath) == true) continue;
-            c.VolumeMounts ??= new List<V1VolumeMount>();
-            c.VolumeMounts.Add(new V1VolumeMount { Name = volumeName, ReadOnlyProperty = true, MountPath = TokenMountPath });
-            needsVolume = true;
-        }
+        var needsVolume = Mount(spec.InitContainers, volumeName) | Mount(spec.Containers, volumeName);
         if (hasVolume || !needsVolume) return;
         spec.Volumes ??= new List<V1Volume>();
-        spec.Volumes.Add(new V1Volume
+        spec.Volumes.Add(new V1Volume { Name = volumeName, Projected = TokenVolumeSource });
+    }
+
+    private static bool Mount(IList<V1Container>? containers, string volumeName)
+    {
+        var mounted = false;
+        foreach (var c in containers ?? [])
         {
-            Name = volumeName,
-            Projected = new V1ProjectedVolumeSource
-            {
-                DefaultMode = 420,
-                Sources =
-                [
-                    new V1VolumeProjection { ServiceAccountToken = new V1ServiceAccountTokenProjection { Path = "token", ExpirationSeconds = 3607 } },
-                    new V1VolumeProjection { ConfigMap = new V1ConfigMapProjection { Name = "kube-root-ca.crt", Items = [new V1KeyToPath { Key = "ca.crt", Path = "ca.crt" }] } },
-                    new V1VolumeProjection
-                    {
-                        DownwardAPI = new V1DownwardAPIProjection
-                        {
-                            Items = [new V1DownwardAPIVolumeFile { Path = "namespace", FieldRef = new V1ObjectFieldSelector { ApiVersion = "v1", FieldPath = "metadata.namespace" } }],
-                        },
-                    },
-                ],
-            },
-        });
+            var existing = false;
+            foreach (var m in c.VolumeMounts ?? [])
+                existing |= m.MountPath == TokenMountPath;
+            if (existing) continue;
+            c.VolumeMounts ??= new List<V1VolumeMount>();
+            c.VolumeMounts.Add(new V1VolumeMount { Name = volumeName, ReadOnlyProperty = true, MountPath = TokenMountPath });
+            mounted = true;
+        }
+        return mounted;
     }
 
     /// <summary>
