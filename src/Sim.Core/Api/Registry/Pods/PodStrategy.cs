@@ -139,15 +139,50 @@ internal sealed class PodStrategy : KindStrategy<V1Pod>
     {
         foreach (var e in Validate(pod)) yield return e;
         // Pod specs are immutable apart from images, activeDeadlineSeconds and added tolerations.
-        var a = ModelCopy.Clone(pod.Spec);
-        var b = ModelCopy.Clone(old.Spec);
-        for (var i = 0; i < Math.Min(a.Containers?.Count ?? 0, b.Containers?.Count ?? 0); i++) a.Containers![i].Image = b.Containers![i].Image;
-        for (var i = 0; i < Math.Min(a.InitContainers?.Count ?? 0, b.InitContainers?.Count ?? 0); i++) a.InitContainers![i].Image = b.InitContainers![i].Image;
-        a.ActiveDeadlineSeconds = b.ActiveDeadlineSeconds;
-        var tolerationsOnlyAdded = (b.Tolerations ?? []).All(t => (a.Tolerations ?? []).Any(n => ModelCopy.SemanticEquals(n, t)));
-        if (tolerationsOnlyAdded) a.Tolerations = b.Tolerations;
-        if (!ModelCopy.SemanticEquals(a, b))
+        if (!SpecChangesOnlyWhatMay(pod.Spec, old.Spec))
             yield return FieldError.Forbidden("spec", "pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)");
+    }
+
+    // Compares the specs with the mutable fields taken from the old one. The new spec belongs to this request, so the
+    // comparison borrows it (and puts everything back) instead of copying two whole pod specs on every update.
+    private static bool SpecChangesOnlyWhatMay(V1PodSpec a, V1PodSpec b)
+    {
+        if (ReferenceEquals(a, b)) return true;
+        var containers = SwapImages(a.Containers, b.Containers);
+        var initContainers = SwapImages(a.InitContainers, b.InitContainers);
+        var deadline = a.ActiveDeadlineSeconds;
+        var tolerations = a.Tolerations;
+        a.ActiveDeadlineSeconds = b.ActiveDeadlineSeconds;
+        if ((b.Tolerations ?? []).All(t => (a.Tolerations ?? []).Any(n => ModelCopy.SemanticEquals(n, t)))) a.Tolerations = b.Tolerations;
+        try
+        {
+            return ModelCopy.SemanticEquals(a, b);
+        }
+        finally
+        {
+            RestoreImages(a.Containers, containers);
+            RestoreImages(a.InitContainers, initContainers);
+            a.ActiveDeadlineSeconds = deadline;
+            a.Tolerations = tolerations;
+        }
+    }
+
+    private static string?[]? SwapImages(IList<V1Container>? mine, IList<V1Container>? theirs)
+    {
+        if (mine is null || theirs is null) return null;
+        var saved = new string?[mine.Count];
+        for (var i = 0; i < mine.Count; i++)
+        {
+            saved[i] = mine[i].Image;
+            if (i < theirs.Count) mine[i].Image = theirs[i].Image;
+        }
+        return saved;
+    }
+
+    private static void RestoreImages(IList<V1Container>? mine, string?[]? saved)
+    {
+        if (mine is null || saved is null) return;
+        for (var i = 0; i < saved.Length; i++) mine[i].Image = saved[i];
     }
 
     protected override long? GracePeriodSeconds(V1Pod pod, long? requested)
