@@ -188,17 +188,7 @@ public class ReplicaSetControllerTests
         // Upstream ranks by pods on the same node only among ReplicaSets of one controller; an unowned ReplicaSet's
         // pods all rank 0 there, so the pod ready for the shortest time goes first even on the emptier node.
         var c = new TestCluster(nodes: 2);
-        c.Apply("""
-            apiVersion: apps/v1
-            kind: ReplicaSet
-            metadata: {name: web}
-            spec:
-              replicas: 3
-              selector: {matchLabels: {app: web}}
-              template:
-                metadata: {labels: {app: web}}
-                spec: {containers: [{name: web, image: nginx}]}
-            """);
+        c.Apply(BareReplicaSet("web", 3));
         c.Until(() => c.ReadyPods("app=web").Count == 3);
         c.For(60 - c.Elapsed.TotalSeconds);
         var lonely = c.Pods("app=web").GroupBy(p => p.Spec.NodeName).Single(g => g.Count() == 1).Single();
@@ -220,18 +210,7 @@ public class ReplicaSetControllerTests
         // IsPodAvailable wants the Ready transition (whole seconds) plus minReadySeconds strictly before now, and the
         // controller looks again minReadySeconds after it saw every replica ready, not the instant that passes.
         var c = new TestCluster(nodes: 1);
-        c.Apply("""
-            apiVersion: apps/v1
-            kind: ReplicaSet
-            metadata: {name: slow}
-            spec:
-              replicas: 1
-              minReadySeconds: 10
-              selector: {matchLabels: {app: slow}}
-              template:
-                metadata: {labels: {app: slow}}
-                spec: {containers: [{name: web, image: nginx}]}
-            """);
+        c.Apply(BareReplicaSet("slow", 1, minReadySeconds: 10));
         c.Until(() => c.ReadyPods("app=slow").Count == 1);
         var readyAt = c.Elapsed.TotalSeconds;
         var transition = (c.ReadyPods("app=slow").Single().Status.Conditions.Single(x => x.Type == "Ready").LastTransitionTime!.Value - new DateTime(2025, 1, 1, 0, 0, 0, DateTimeKind.Utc)).TotalSeconds;
@@ -250,17 +229,7 @@ public class ReplicaSetControllerTests
         // LogarithmicScaleDown (GA in v1.31): ready times compare by the base-2 logarithm of their age, so pods
         // that turned ready a second apart about 100 s ago rank the same, and the smaller uid goes first.
         var c = new TestCluster(nodes: 1);
-        c.Apply("""
-            apiVersion: apps/v1
-            kind: ReplicaSet
-            metadata: {name: web}
-            spec:
-              replicas: 1
-              selector: {matchLabels: {app: web}}
-              template:
-                metadata: {labels: {app: web}}
-                spec: {containers: [{name: web, image: nginx}]}
-            """);
+        c.Apply(BareReplicaSet("web", 1));
         // Three pods, ready about 10 s apart, all between 64 and 128 s old at +100 s.
         c.For(10);
         c.Api.UpdateScale(ResourceKinds.ReplicaSet, "default", "web", 2).Unwrap();
@@ -285,17 +254,7 @@ public class ReplicaSetControllerTests
     {
         // ClaimPods only looks at active pods: a pod that has finished is neither counted nor released.
         var c = new TestCluster(nodes: 1);
-        var rs = (V1ReplicaSet)c.Apply("""
-            apiVersion: apps/v1
-            kind: ReplicaSet
-            metadata: {name: web}
-            spec:
-              replicas: 1
-              selector: {matchLabels: {app: web}}
-              template:
-                metadata: {labels: {app: web}}
-                spec: {containers: [{name: web, image: nginx}]}
-            """);
+        var rs = (V1ReplicaSet)c.Apply(BareReplicaSet("web", 1));
         c.Api.Create(new V1Pod
         {
             Metadata = new V1ObjectMeta
@@ -314,4 +273,18 @@ public class ReplicaSetControllerTests
         var done = (V1Pod)c.Api.Find(ResourceKinds.Pod, "default", "done")!;
         Assert.Equal(rs.Metadata.Uid, done.Metadata.OwnerReferences.Single().Uid);
     }
+
+    // A ReplicaSet of its own (no Deployment) running nginx pods labelled app=NAME.
+    private static string BareReplicaSet(string name, int replicas, int minReadySeconds = 0) => $$$"""
+        apiVersion: apps/v1
+        kind: ReplicaSet
+        metadata: {name: {{{name}}}}
+        spec:
+          replicas: {{{replicas}}}
+          minReadySeconds: {{{minReadySeconds}}}
+          selector: {matchLabels: {app: {{{name}}}}}
+          template:
+            metadata: {labels: {app: {{{name}}}}}
+            spec: {containers: [{name: web, image: nginx}]}
+        """;
 }
