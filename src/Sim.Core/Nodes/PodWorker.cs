@@ -130,6 +130,9 @@ internal sealed class PodWorker
             reason = "OutOfmemory";
             message = $"Node didn't have enough resource: memory, requested: {mem}, used: {usedMem}, capacity: {capMem}";
         }
+        if (reason is null && _kubelet.Client.Find<V1Node>(null, _kubelet.NodeName) is { } node
+            && NodeAdmission.Check(Pod, node, _kubelet.Workers.Values.Where(w => w != this && w.HoldsResources).Select(w => w.Pod)) is { } refused)
+            (reason, message) = refused;
         _startTime = Now;
         if (reason is not null)
         {

@@ -343,6 +343,37 @@ public class KubeletTests
     }
 
     [Fact]
+    public void PodPlacedByHandOnANodeItsSelectorRefuses_IsRejectedByAdmission()
+    {
+        var n = new Node();
+        var pod = PodRunning("picky", "nginx");
+        pod.Spec.NodeSelector = new Dictionary<string, string> { ["disk"] = "ssd" };
+        n.Run(pod);
+        n.For(2);
+        var rejected = n.Pod("picky")!;
+        Assert.Equal(("Failed", "NodeAffinity", "Pod was rejected: Predicate NodeAffinity failed: node(s) didn't match Pod's node affinity/selector"),
+            (rejected.Status.Phase, rejected.Status.Reason, rejected.Status.Message));
+        var warning = n.Events("picky").Single(e => e.Reason == "NodeAffinity");
+        Assert.Equal(("Warning", "Predicate NodeAffinity failed: node(s) didn't match Pod's node affinity/selector"), (warning.Type, warning.Message));
+    }
+
+    [Fact]
+    public void SecondPodWantingATakenHostPort_IsRejectedByAdmission()
+    {
+        var n = new Node();
+        foreach (var name in new[] { "first", "second" })
+        {
+            var pod = PodRunning(name, "nginx");
+            pod.Spec.Containers[0].Ports = [new V1ContainerPort { ContainerPort = 80, HostPort = 8080 }];
+            n.Run(pod);
+            n.For(2);
+        }
+        n.For(10);
+        Assert.Equal("Running", n.Pod("first")!.Status.Phase);
+        Assert.Equal(("Failed", "NodePorts"), (n.Pod("second")!.Status.Phase, n.Pod("second")!.Status.Reason));
+    }
+
+    [Fact]
     public void KilledContainer_IsRestartedAndCounted()
     {
         var n = new Node();
