@@ -1,6 +1,7 @@
 using k8s.Models;
 using Sim.Controllers.Scheduler.Cache;
 using Sim.Controllers.Scheduler.Plugins;
+using Sim.Core.Api.Selectors;
 
 namespace Sim.Controllers.Scheduler.Framework;
 

@@ -261,7 +261,7 @@ internal sealed class PodTopologySpread(SchedulerCache cache, DefaultSpreadSelec
     {
         if (c.HonorAffinity && !pod.RequiredAffinity.IsEmpty)
         {
-            affinityMatch ??= pod.RequiredAffinity.Matches(node) ? 1 : 0;
+            affinityMatch ??= pod.RequiredAffinity.Matches(node.Labels, node.Name) ? 1 : 0;
             if (affinityMatch == 0) return false;
         }
         return !c.HonorTaints || TaintToleration.Filter(pod, node).IsSuccess;

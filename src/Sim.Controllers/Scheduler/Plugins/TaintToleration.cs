@@ -1,4 +1,5 @@
 using k8s.Models;
+using Sim.Core.Api.Selectors;
 using Sim.Controllers.Scheduler.Cache;
 using Sim.Controllers.Scheduler.Framework;
 
@@ -50,19 +51,7 @@ internal static class TaintToleration
         return false;
     }
 
-    /// <summary>
-    /// v1.Toleration.ToleratesTaint: an empty effect matches every effect, an empty key (with Exists) every key;
-    /// Equal (or empty operator) compares values, Exists does not.
-    /// </summary>
-    public static bool ToleratesTaint(V1Toleration toleration, in Taint taint)
-    {
-        if (!string.IsNullOrEmpty(toleration.Effect) && toleration.Effect != taint.Effect) return false;
-        if (!string.IsNullOrEmpty(toleration.Key) && toleration.Key != taint.Key) return false;
-        return toleration.OperatorProperty switch
-        {
-            null or "" or "Equal" => (toleration.Value ?? "") == taint.Value,
-            "Exists" => true,
-            _ => false,
-        };
-    }
+    /// <summary>v1.Toleration.ToleratesTaint (<see cref="Tolerations.ToleratesTaint"/>).</summary>
+    public static bool ToleratesTaint(V1Toleration toleration, in Taint taint) =>
+        Tolerations.ToleratesTaint(toleration, taint.Key, taint.Value, taint.Effect);
 }

@@ -1,15 +1,14 @@
 using System.Globalization;
 using k8s.Models;
-using Sim.Controllers.Scheduler.Cache;
 
-namespace Sim.Controllers.Scheduler.Plugins;
+namespace Sim.Core.Api.Selectors;
 
 /// <summary>
 /// One parsed nodeSelectorTerm (component-helpers nodeaffinity): its matchExpressions over node labels (In, NotIn,
 /// Exists, DoesNotExist, Gt, Lt) and its matchFields over metadata.name (In, NotIn, one value each), ANDed.
 /// A term that does not parse never matches (LazyErrorNodeSelector ignores it); an empty term matches nothing.
 /// </summary>
-internal sealed class NodeSelectorTerm
+public sealed class NodeSelectorTerm
 {
     private readonly Requirement[] _labels;
     private readonly Requirement[] _fields;
@@ -42,12 +41,13 @@ internal sealed class NodeSelectorTerm
         return new NodeSelectorTerm(labels, fieldReqs);
     }
 
-    public bool Matches(NodeInfo node)
+    /// <summary>Whether a node with these labels and this name satisfies every requirement of the term.</summary>
+    public bool Matches(IDictionary<string, string> nodeLabels, string nodeName)
     {
         foreach (var r in _labels)
-            if (!r.MatchesLabels(node.Labels)) return false;
+            if (!r.MatchesLabels(nodeLabels)) return false;
         foreach (var r in _fields)
-            if (!r.MatchesField(node.Name)) return false;
+            if (!r.MatchesField(nodeName)) return false;
         return true;
     }
 
