@@ -107,9 +107,10 @@ public sealed class NamespaceController : Reconciler
     private IReadOnlyList<KubeObject> DeleteAll(ResourceKind kind, string ns, SimTime deletedAt, out long estimate, out string? error)
     {
         error = null;
-        estimate = kind == ResourceKinds.Pod ? GracefulTerminationEstimate(ns, deletedAt) : 0;
+        var present = List(kind, ns);
+        estimate = kind == ResourceKinds.Pod ? GracefulTerminationEstimate(present.Cast<V1Pod>(), deletedAt) : 0;
         var server = Context.Client.Server;
-        foreach (var item in List(kind, ns))
+        foreach (var item in present)
         {
             var deleted = server.Delete(kind, ns, item.Metadata.Name, new DeleteOptions { PropagationPolicy = PropagationPolicy.Background });
             if (!deleted.IsSuccess && deleted.Error!.Code != 404)
@@ -134,10 +135,10 @@ public sealed class NamespaceController : Reconciler
 
     // The longest grace period of the pods still running, or zero once that long has passed since the namespace was
     // deleted (upstream's estimateGracefulTerminationForPods).
-    private long GracefulTerminationEstimate(string ns, SimTime deletedAt)
+    private long GracefulTerminationEstimate(IEnumerable<V1Pod> pods, SimTime deletedAt)
     {
         var estimate = 0L;
-        foreach (var pod in List(ResourceKinds.Pod, ns).Cast<V1Pod>())
+        foreach (var pod in pods)
         {
             if (pod.Status?.Phase is "Succeeded" or "Failed") continue;
             estimate = Math.Max(estimate, pod.Spec.TerminationGracePeriodSeconds ?? 0);

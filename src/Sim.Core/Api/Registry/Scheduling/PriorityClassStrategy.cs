@@ -48,8 +48,9 @@ internal sealed class PriorityClassStrategy : KindStrategy<V1PriorityClass>
     {
         var pc = (V1PriorityClass)obj;
         if (pc.GlobalDefault != true) return null;
-        var existing = ctx.Server.List(ResourceKinds.PriorityClass).Value!.Items.Cast<V1PriorityClass>()
-            .FirstOrDefault(c => c.GlobalDefault == true && c.Metadata.Name != pc.Metadata.Name);
+        var existing = ctx.Server.Unordered(ResourceKinds.PriorityClass).Cast<V1PriorityClass>()
+            .Where(c => c.GlobalDefault == true && c.Metadata.Name != pc.Metadata.Name)
+            .MinBy(c => c.Metadata.Name, StringComparer.Ordinal);
         return existing is null ? null
             : ApiError.Forbidden(Kind, pc.Metadata.Name ?? "", $"PriorityClass {existing.Metadata.Name} is already marked as default. Only one default can exist");
     }
