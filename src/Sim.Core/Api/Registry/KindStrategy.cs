@@ -34,12 +34,8 @@ internal abstract class KindStrategy
     /// </summary>
     public virtual bool StatusUpdateCarriesAnnotations => false;
 
-    /// <summary>Whether names must be RFC 1123 labels rather than subdomains.</summary>
-    public virtual bool NameIsDnsLabel => false;
-
-    /// <summary>The kind's name rule: null when a name is valid, else why not (subdomain, or label when <see cref="NameIsDnsLabel"/>).</summary>
-    public virtual string? ValidateName(string name) =>
-        NameIsDnsLabel ? Selectors.Names.ValidateDns1123Label(name) : Selectors.Names.ValidateDns1123Subdomain(name);
+    /// <summary>The kind's name rule: null when a name is valid, else why not (an RFC 1123 subdomain unless overridden).</summary>
+    public virtual string? ValidateName(string name) => Selectors.Names.ValidateDns1123Subdomain(name);
 
     /// <summary>The propagation a DELETE without one uses.</summary>
     public virtual PropagationPolicy DefaultPropagation => PropagationPolicy.Background;

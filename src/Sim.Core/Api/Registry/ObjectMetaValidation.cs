@@ -8,9 +8,6 @@ internal static class ObjectMetaValidation
 {
     private const int TotalAnnotationSizeLimit = 256 * 1024;
 
-    public static IEnumerable<FieldError> Validate(V1ObjectMeta meta, ResourceKind kind, bool nameIsDnsLabel, string path = "metadata") =>
-        Validate(meta, kind, nameIsDnsLabel ? Names.ValidateDns1123Label : Names.ValidateDns1123Subdomain, path);
-
     /// <summary>Object metadata rules with the kind's own name rule (<paramref name="validateName"/>: null when valid, else why not).</summary>
     public static IEnumerable<FieldError> Validate(V1ObjectMeta meta, ResourceKind kind, Func<string, string?> validateName, string path = "metadata")
     {

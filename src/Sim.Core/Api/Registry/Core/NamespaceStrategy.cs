@@ -7,7 +7,7 @@ internal sealed class NamespaceStrategy : KindStrategy<V1Namespace>
 {
     private static readonly HashSet<string> Undeletable = ["default", "kube-system", "kube-public"];
 
-    public override bool NameIsDnsLabel => true;
+    public override string? ValidateName(string name) => Selectors.Names.ValidateDns1123Label(name);
 
     protected override void Default(V1Namespace ns)
     {

@@ -10,8 +10,6 @@ internal sealed class ServiceStrategy : KindStrategy<V1Service>
 {
     public static readonly string[] Types = ["ClusterIP", "ExternalName", "LoadBalancer", "NodePort"];
 
-    public override bool NameIsDnsLabel => true;
-
     // ValidateServiceName: an RFC 1035 label (it becomes a DNS name and environment variable prefix).
     public override string? ValidateName(string name) => Selectors.Names.ValidateDns1035Label(name);
 
