@@ -74,7 +74,7 @@ public class RunCommandTests
     [InlineData("run")]
     [InlineData("validate")]
     [InlineData("run", "x.yaml", "--bogus")]
-    public void CommandLineMistakes_ExitTwo(params string[] args) => Assert.Equal(2, Program.Main(args));
+    public void CommandLineMistakes_ExitTwo(params string[] args) => Assert.Equal(2, Program.Invoke(args, TextWriter.Null, TextWriter.Null));
 
     [Fact]
     public void BadUntil_ExitsTwo()

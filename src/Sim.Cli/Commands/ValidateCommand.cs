@@ -10,11 +10,11 @@ namespace Sim.Cli.Commands;
 /// <summary><c>kubesim validate FILE...</c>: load and validate manifests without simulating; exit 0 or 2.</summary>
 internal static class ValidateCommand
 {
-    public static Command Create()
+    public static Command Create(TextWriter stdout, TextWriter stderr)
     {
         var files = new Argument<string[]>("FILE") { Arity = ArgumentArity.OneOrMore, Description = "Manifest or scenario files" };
         var command = new Command("validate", "Load and validate manifests (and scenarios) without simulating.") { files };
-        command.SetAction(parse => Run(parse.GetValue(files)!, Console.Out, Console.Error));
+        command.SetAction(parse => Run(parse.GetValue(files)!, stdout, stderr));
         return command;
     }
 
@@ -22,20 +22,21 @@ internal static class ValidateCommand
     {
         var scratch = new ApiServer(new EventLoop(SimTime.DefaultStart), new SimRandom(1), new ApiServerOptions { HistoryRetention = Sim.Core.Api.History.HistoryRetention.Off });
         var failed = false;
+        var crashed = false;
         foreach (var file in files)
         {
             try
             {
                 failed |= !ValidateOne(file, scratch, stdout, stderr);
             }
-            catch (Exception e) when (e is not OutOfMemoryException)
+            catch (Exception e)
             {
-                // Input nobody foresaw must still get a line naming the file, not a stack trace.
-                stderr.WriteLine($"{file}: could not be read: {e.Message}");
-                failed = true;
+                // An exception here is a KubeSim bug, not a verdict on the file: say so, and go on with the others.
+                InternalError.Report(e, file, stderr);
+                crashed = true;
             }
         }
-        return failed ? ExitCodes.InvalidInput : ExitCodes.Ok;
+        return crashed ? ExitCodes.InternalError : failed ? ExitCodes.InvalidInput : ExitCodes.Ok;
     }
 
     /// <summary>Validates one file, printing what it found; false when it is invalid.</summary>
@@ -65,14 +66,8 @@ internal static class ValidateCommand
 
     private static bool IsScenario(string file)
     {
-        try
-        {
-            return File.Exists(file) && new FileInfo(file).Length <= ManifestLoader.MaxFileBytes && ScenarioLoader.LooksLikeScenario(File.ReadAllText(file));
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return false;
-        }
+        var (text, error) = InputFile.ReadText(file);
+        return error is null && ScenarioLoader.LooksLikeScenario(text!);
     }
 
     private static string Describe(IReadOnlyList<ManifestDocument> docs)

@@ -13,7 +13,7 @@ namespace Sim.Core.Manifests;
 public static class ManifestLoader
 {
     /// <summary>Largest file accepted.</summary>
-    public const long MaxFileBytes = 16 * 1024 * 1024;
+    public const long MaxFileBytes = InputFile.MaxBytes;
 
     /// <summary>Largest single object accepted (kube-apiserver's request body limit).</summary>
     public const int MaxObjectBytes = 3 * 1024 * 1024;
@@ -22,17 +22,8 @@ public static class ManifestLoader
     public static ManifestLoadResult LoadFile(string path, string? displayName = null)
     {
         var name = displayName ?? path;
-        try
-        {
-            var info = new FileInfo(path);
-            if (!info.Exists) return Fail(name, "no such file");
-            if (info.Length > MaxFileBytes) return Fail(name, $"file is {info.Length} bytes; the limit is {MaxFileBytes}");
-            return LoadText(File.ReadAllText(path, Encoding.UTF8), name);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return Fail(name, "cannot read: " + e.Message);
-        }
+        var (text, error) = InputFile.ReadText(path, name);
+        return error is not null ? new ManifestLoadResult([], [error]) : LoadText(text!, name);
     }
 
     /// <summary>Reads manifests from text.</summary>

@@ -29,20 +29,9 @@ public static class ScenarioLoader
     /// <summary>Loads a scenario file; throws <see cref="ScenarioLoadException"/> listing every problem.</summary>
     public static Scenario LoadFile(string path)
     {
-        if (!System.IO.File.Exists(path)) throw new ScenarioLoadException([new ManifestError(path, null, "no such file")]);
-        var info = new FileInfo(path);
-        if (info.Length > ManifestLoader.MaxFileBytes)
-            throw new ScenarioLoadException([new ManifestError(path, null, $"file is {info.Length} bytes; the limit is {ManifestLoader.MaxFileBytes}")]);
-        string text;
-        try
-        {
-            text = System.IO.File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new ScenarioLoadException([new ManifestError(path, null, "cannot read: " + e.Message)]);
-        }
-        return Parse(text, path, Path.GetDirectoryName(path) ?? ".");
+        var (text, error) = InputFile.ReadText(path);
+        if (error is not null) throw new ScenarioLoadException([error]);
+        return Parse(text!, path, Path.GetDirectoryName(path) ?? ".");
     }
 
     /// <summary>Parses scenario text; manifest paths are resolved against <paramref name="baseDirectory"/>.</summary>
@@ -140,6 +129,7 @@ public static class ScenarioLoader
             Cluster = cluster,
             Steps = ordered,
             File = f.File,
+            InputFiles = [f.File, .. f.InputFiles.Distinct()],
         };
     }
 

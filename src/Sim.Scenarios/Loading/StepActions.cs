@@ -53,6 +53,7 @@ internal static class StepActions
                     }
                     foreach (var file in files)
                     {
+                        f.InputFiles.Add(file);
                         var loaded = ManifestLoader.LoadFile(file, file);
                         f.Errors.AddRange(loaded.Errors);
                         docs.AddRange(loaded.Documents);

@@ -13,6 +13,9 @@ internal sealed class YamlFields(string file)
 
     public List<ManifestError> Errors => _errors;
 
+    /// <summary>Every other file read while loading (manifests that steps apply).</summary>
+    public List<string> InputFiles { get; } = [];
+
     public void Error(SourcePosition at, string message) => _errors.Add(new ManifestError(File, at, message));
 
     public YMapping? Mapping(YNode node, string what)

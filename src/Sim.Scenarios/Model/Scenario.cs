@@ -29,6 +29,9 @@ public sealed record Scenario
 
     /// <summary>The file it was read from (for messages).</summary>
     public string File { get; init; } = "";
+
+    /// <summary>Every file the scenario was read from: itself, then each manifest its steps apply.</summary>
+    public IReadOnlyList<string> InputFiles { get; init; } = [];
 }
 
 /// <summary>The cluster a scenario runs on: control-plane members and nodes.</summary>

@@ -23,4 +23,16 @@ public sealed record RunOptions
 
     /// <summary>A bound on agenda items run, so that a runaway simulation stops with an error instead of hanging.</summary>
     public long MaxSteps { get; init; } = 200_000_000;
+
+    /// <summary>
+    /// Asks the run to stop (Ctrl-C): it is checked between slices of <see cref="CheckpointSteps"/> loop steps, so a
+    /// run stops within milliseconds and reports what it reached, as an aborted run.
+    /// </summary>
+    public CancellationToken Cancellation { get; init; }
+
+    /// <summary>Called at every checkpoint with the virtual time reached, for a progress display (never for results).</summary>
+    public Action<SimDuration>? Progress { get; init; }
+
+    /// <summary>How many loop steps run between checkpoints.</summary>
+    public int CheckpointSteps { get; init; } = 1 << 16;
 }

@@ -91,13 +91,26 @@ public sealed class ScenarioRun
     private bool RunLoopTo(SimDuration sinceStart)
     {
         if (_aborted is not null) return false;
-        var budget = _options.MaxSteps - Cluster.Loop.StepsRun;
-        if (Cluster.Loop.RunUntil(Scenario.Start + sinceStart, budget) == RunOutcome.StepBudgetExhausted)
+        var target = Scenario.Start + sinceStart;
+        // The loop runs in slices so that a long run can report progress and stop when asked; slicing does not
+        // change the order of anything, only where the runner looks up between items.
+        while (true)
         {
-            _aborted = $"the simulation ran {_options.MaxSteps} loop steps without reaching {TimelineEntry.FormatOffset(sinceStart)}; it does not settle";
-            return false;
+            if (_options.Cancellation.IsCancellationRequested)
+            {
+                _aborted = $"interrupted at {TimelineEntry.FormatOffset(Elapsed)} of {TimelineEntry.FormatOffset(End)}";
+                return false;
+            }
+            var budget = _options.MaxSteps - Cluster.Loop.StepsRun;
+            if (budget <= 0)
+            {
+                _aborted = $"the simulation ran {_options.MaxSteps} loop steps without reaching {TimelineEntry.FormatOffset(sinceStart)}; it does not settle";
+                return false;
+            }
+            var outcome = Cluster.Loop.RunUntil(target, Math.Min(budget, _options.CheckpointSteps));
+            _options.Progress?.Invoke(Elapsed);
+            if (outcome != RunOutcome.StepBudgetExhausted) return true;
         }
-        return true;
     }
 
     private void Execute(Step step)
