@@ -1,3 +1,4 @@
+using Sim.Core.Api;
 using System.CommandLine;
 using System.Diagnostics;
 using Sim.Core.Api.History;
@@ -40,7 +41,7 @@ internal static class RunCommand
             {
                 if (!ulong.TryParse(seedText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var s))
                 {
-                    stderr.WriteLine($"--seed: \"{seedText}\" is not a non-negative integer up to {ulong.MaxValue}");
+                    stderr.WriteLine($"--seed: {GoValue.Quote(seedText)} is not a non-negative integer up to {ulong.MaxValue}");
                     return ExitCodes.InvalidInput;
                 }
                 seed = s;

@@ -47,7 +47,7 @@ internal static class ValidateCommand
             try
             {
                 var scenario = ScenarioLoader.LoadFile(file);
-                stdout.WriteLine($"{file}: valid scenario \"{scenario.Name}\" ({Count(scenario.Steps.Count, "step")}, {Count(scenario.Cluster.Nodes.Count, "node")})");
+                stdout.WriteLine($"{file}: valid scenario {GoValue.Quote(scenario.Name)} ({Count(scenario.Steps.Count, "step")}, {Count(scenario.Cluster.Nodes.Count, "node")})");
             }
             catch (ScenarioLoadException e)
             {

@@ -25,11 +25,11 @@ public sealed record ApiError(int Code, string Reason, string Message)
 
     /// <summary>404 NotFound: <c>deployments.apps "x" not found</c>.</summary>
     public static ApiError NotFound(ResourceKind kind, string name) =>
-        new(404, "NotFound", $"{kind.GroupResource} \"{name}\" not found") { Name = name, Group = kind.Group, Kind = kind.Plural };
+        new(404, "NotFound", $"{kind.GroupResource} {GoValue.Quote(name)} not found") { Name = name, Group = kind.Group, Kind = kind.Plural };
 
     /// <summary>409 AlreadyExists: <c>deployments.apps "x" already exists</c>.</summary>
     public static ApiError AlreadyExists(ResourceKind kind, string name) =>
-        new(409, "AlreadyExists", $"{kind.GroupResource} \"{name}\" already exists") { Name = name, Group = kind.Group, Kind = kind.Plural };
+        new(409, "AlreadyExists", $"{kind.GroupResource} {GoValue.Quote(name)} already exists") { Name = name, Group = kind.Group, Kind = kind.Plural };
 
     /// <summary>409 Conflict for a stale resourceVersion, with Kubernetes' exact message.</summary>
     public static ApiError Conflict(ResourceKind kind, string name) =>
@@ -37,11 +37,11 @@ public sealed record ApiError(int Code, string Reason, string Message)
 
     /// <summary>409 Conflict with another explanation.</summary>
     public static ApiError ConflictBecause(ResourceKind kind, string name, string why, string? resource = null) =>
-        new(409, "Conflict", $"Operation cannot be fulfilled on {resource ?? kind.GroupResource} \"{name}\": {why}") { Name = name, Group = kind.Group, Kind = resource ?? kind.Plural };
+        new(409, "Conflict", $"Operation cannot be fulfilled on {resource ?? kind.GroupResource} {GoValue.Quote(name)}: {why}") { Name = name, Group = kind.Group, Kind = resource ?? kind.Plural };
 
     /// <summary>422 Invalid: <c>Deployment.apps "x" is invalid: ...</c>.</summary>
     public static ApiError Invalid(ResourceKind kind, string name, IReadOnlyList<FieldError> errors) =>
-        new(422, "Invalid", $"{kind.GroupKind} \"{name}\" is invalid: {Aggregate(errors)}")
+        new(422, "Invalid", $"{kind.GroupKind} {GoValue.Quote(name)} is invalid: {Aggregate(errors)}")
         { Name = name, Group = kind.Group, Kind = kind.Kind, Causes = errors };
 
     /// <summary>400 BadRequest.</summary>
@@ -49,7 +49,7 @@ public sealed record ApiError(int Code, string Reason, string Message)
 
     /// <summary>403 Forbidden.</summary>
     public static ApiError Forbidden(ResourceKind kind, string name, string why) =>
-        new(403, "Forbidden", $"{kind.GroupResource} \"{name}\" is forbidden: {why}") { Name = name, Group = kind.Group, Kind = kind.Plural };
+        new(403, "Forbidden", $"{kind.GroupResource} {GoValue.Quote(name)} is forbidden: {why}") { Name = name, Group = kind.Group, Kind = kind.Plural };
 
     /// <summary>410 Gone for a watch from a compacted resourceVersion.</summary>
     public static ApiError Expired(long requested, long oldest) =>
@@ -63,7 +63,7 @@ public sealed record ApiError(int Code, string Reason, string Message)
 
     /// <summary>The message as <c>kubectl</c> prints it: Invalid errors as <c>The Deployment "x" is invalid: ...</c>.</summary>
     public string KubectlMessage => Reason == "Invalid" && Kind is not null
-        ? $"The {Kind} \"{Name}\" is invalid: {Aggregate(Causes)}"
+        ? $"The {Kind} {GoValue.Quote(Name ?? "")} is invalid: {Aggregate(Causes)}"
         : Message;
 
     /// <summary>Kubernetes' aggregate rendering: one error bare, several as <c>[a, b]</c>.</summary>

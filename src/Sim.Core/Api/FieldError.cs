@@ -116,27 +116,45 @@ public static class GoValue
         _ => value.ToString() ?? "null",
     };
 
-    /// <summary>Go's <c>%q</c> for a string.</summary>
+    /// <summary>
+    /// Go's <c>%q</c> for a string (<c>strconv.Quote</c>): printable characters as they are, the rest escaped, so a
+    /// value with a line break or a control character stays on one line of a message.
+    /// </summary>
     public static string Quote(string s)
     {
         var sb = new StringBuilder(s.Length + 2).Append('"');
-        foreach (var c in s)
+        foreach (var r in s.EnumerateRunes())
         {
-            switch (c)
+            switch (r.Value)
             {
                 case '"': sb.Append("\\\""); break;
                 case '\\': sb.Append("\\\\"); break;
+                case '\a': sb.Append("\\a"); break;
+                case '\b': sb.Append("\\b"); break;
+                case '\f': sb.Append("\\f"); break;
                 case '\n': sb.Append("\\n"); break;
-                case '\t': sb.Append("\\t"); break;
                 case '\r': sb.Append("\\r"); break;
+                case '\t': sb.Append("\\t"); break;
+                case '\v': sb.Append("\\v"); break;
                 default:
-                    if (c < 0x20) sb.Append("\\x").Append(((int)c).ToString("x2", CultureInfo.InvariantCulture));
-                    else sb.Append(c);
+                    if (IsPrint(r)) sb.Append(r.ToString());
+                    else if (r.Value < 0x80) sb.Append("\\x").Append(r.Value.ToString("x2", CultureInfo.InvariantCulture));
+                    else if (r.Value < 0x10000) sb.Append("\\u").Append(r.Value.ToString("x4", CultureInfo.InvariantCulture));
+                    else sb.Append("\\U").Append(r.Value.ToString("x8", CultureInfo.InvariantCulture));
                     break;
             }
         }
         return sb.Append('"').ToString();
     }
+
+    // Go's unicode.IsPrint: letters, marks, numbers, punctuation, symbols and the ASCII space.
+    private static bool IsPrint(Rune r) => r.Value == ' ' || Rune.GetUnicodeCategory(r) switch
+    {
+        UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.Surrogate or UnicodeCategory.PrivateUse
+            or UnicodeCategory.OtherNotAssigned or UnicodeCategory.SpaceSeparator or UnicodeCategory.LineSeparator
+            or UnicodeCategory.ParagraphSeparator => false,
+        _ => true,
+    };
 }
 
 /// <summary>A value already printed in Go syntax, passed through <see cref="GoValue.Format"/> untouched.</summary>

@@ -90,11 +90,11 @@ public static class ManifestLoader
         if (!ResourceKinds.TryResolve(apiVersion!, kindName!, out var kind, out var inputType))
         {
             var at = map.Find("kind")!.Value.Key.Start;
-            errors.Add(new ManifestError(fileName, at, $"no matches for kind \"{kindName}\" in version \"{apiVersion}\""));
+            errors.Add(new ManifestError(fileName, at, $"no matches for kind {GoValue.Quote(kindName!)} in version {GoValue.Quote(apiVersion!)}"));
             return;
         }
         var version = apiVersion!.Contains('/') ? apiVersion[(apiVersion.IndexOf('/') + 1)..] : apiVersion;
-        var prefix = $"{kindName} in version \"{version}\" cannot be handled as a {kindName}: ";
+        var prefix = $"{kindName} in version {GoValue.Quote(version)} cannot be handled as a {kindName}: ";
         var converter = new YamlToJson();
         JsonNode? json;
         try
@@ -109,7 +109,7 @@ public static class ManifestLoader
         if (converter.Problems.Count > 0)
         {
             foreach (var p in converter.Problems)
-                errors.Add(new ManifestError(fileName, p.Position, prefix + (p.Unknown ? $"strict decoding error: unknown field \"{p.Message}\"" : p.Message)));
+                errors.Add(new ManifestError(fileName, p.Position, prefix + (p.Unknown ? $"strict decoding error: unknown field {GoValue.Quote(p.Message)}" : p.Message)));
             return;
         }
         var bytes = JsonSerializer.SerializeToUtf8Bytes(json);

@@ -33,6 +33,6 @@ public static class ManifestValidator
             yield break;
         }
         foreach (var cause in error.Causes)
-            yield return new ManifestError(doc.File, doc.PositionOf(cause.Field), $"The {error.Kind} \"{error.Name}\" is invalid: {cause}");
+            yield return new ManifestError(doc.File, doc.PositionOf(cause.Field), $"The {error.Kind} {GoValue.Quote(error.Name ?? "")} is invalid: {cause}");
     }
 }

@@ -1,3 +1,4 @@
+using Sim.Core.Api;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
 
@@ -36,15 +37,32 @@ public sealed class YScalar(SourcePosition start, string value, ScalarStyle styl
 /// <summary>A mapping, entries in document order (keys are unique).</summary>
 public sealed class YMapping(SourcePosition start) : YNode(start)
 {
+    // Past a handful of keys a lookup goes through an index, so that a mapping of 100,000 keys is read in linear time.
+    private const int IndexFrom = 8;
+    private readonly List<KeyValuePair<YScalar, YNode>> _entries = [];
+    private Dictionary<string, int>? _index;
+
     /// <summary>The entries in document order.</summary>
-    public List<KeyValuePair<YScalar, YNode>> Entries { get; } = [];
+    public IReadOnlyList<KeyValuePair<YScalar, YNode>> Entries => _entries;
 
     /// <summary>The entry with this key, or null.</summary>
     public KeyValuePair<YScalar, YNode>? Find(string key)
     {
-        foreach (var e in Entries)
+        if (_index is not null) return _index.TryGetValue(key, out var i) ? _entries[i] : null;
+        foreach (var e in _entries)
             if (e.Key.Value == key) return e;
         return null;
+    }
+
+    internal void Add(YScalar key, YNode value)
+    {
+        _entries.Add(new KeyValuePair<YScalar, YNode>(key, value));
+        if (_index is not null) _index[key.Value] = _entries.Count - 1;
+        else if (_entries.Count == IndexFrom)
+        {
+            _index = new Dictionary<string, int>(StringComparer.Ordinal);
+            for (var i = 0; i < _entries.Count; i++) _index[_entries[i].Key.Value] = i;
+        }
     }
 }
 
@@ -74,19 +92,27 @@ public static class YamlTree
     /// <summary>Most aliases accepted in one stream.</summary>
     public const int MaxAliases = 10_000;
 
+    /// <summary>
+    /// Most nodes that aliases may add to a stream once expanded. Every reader of the tree (the JSON conversion, the
+    /// scenario loader, <c>kind: List</c> items) walks aliases as copies, so an alias bomb of a few hundred bytes is
+    /// refused here, once, instead of expanding to gigabytes on some later path.
+    /// </summary>
+    public const long MaxAliasExpansion = 1_000_000;
+
     /// <summary>Reads every document of a YAML (or JSON) stream; a syntax error throws <see cref="YamlReadException"/>.</summary>
     public static List<(YNode? Root, SourcePosition Start)> ReadDocuments(string text)
     {
         var docs = new List<(YNode?, SourcePosition)>();
         var scanner = new Scanner(new StringReader(text));
         var parser = new Parser(scanner);
-        // The closing character of each open collection ('\0' for block style), to name what an unclosed one lacks.
-        var closers = new Stack<char>();
         var anchors = new Dictionary<string, YNode>(StringComparer.Ordinal);
-        var stack = new Stack<(YNode Node, YScalar? PendingKey)>();
+        var stack = new Stack<Frame>();
+        // How many nodes each anchored node stands for, aliases inside it expanded.
+        var sizes = new Dictionary<YNode, long>(ReferenceEqualityComparer.Instance);
         YNode? root = null;
         var docStart = new SourcePosition(1, 1);
         var aliases = 0;
+        long expansion = 0;
         try
         {
             while (parser.MoveNext())
@@ -98,6 +124,7 @@ public static class YamlTree
                     case DocumentStart:
                         root = null;
                         anchors.Clear();
+                        sizes.Clear();
                         docStart = pos;
                         break;
                     case DocumentEnd:
@@ -106,8 +133,12 @@ public static class YamlTree
                     case Scalar s:
                     {
                         var node = new YScalar(pos, s.Value, s.Style, s.Tag.IsEmpty ? null : s.Tag.Value);
-                        if (!s.Anchor.IsEmpty) anchors[s.Anchor.Value] = node;
-                        Attach(node, ref root, stack);
+                        if (!s.Anchor.IsEmpty)
+                        {
+                            anchors[s.Anchor.Value] = node;
+                            sizes[node] = 1;
+                        }
+                        Attach(node, 1, ref root, stack);
                         break;
                     }
                     case AnchorAlias a:
@@ -116,9 +147,13 @@ public static class YamlTree
                         if (!anchors.TryGetValue(a.Value.Value, out var target))
                             throw new YamlReadException(pos, $"yaml: unknown anchor '{a.Value.Value}' referenced");
                         // A collection still open is an ancestor: the alias would make the tree a cycle.
-                        foreach (var (open, _) in stack)
-                            if (ReferenceEquals(open, target)) throw new YamlReadException(pos, $"yaml: anchor '{a.Value.Value}' value contains itself");
-                        Attach(target, ref root, stack);
+                        foreach (var open in stack)
+                            if (ReferenceEquals(open.Node, target)) throw new YamlReadException(pos, $"yaml: anchor '{a.Value.Value}' value contains itself");
+                        var size = sizes[target];
+                        expansion += size;
+                        if (expansion > MaxAliasExpansion)
+                            throw new YamlReadException(pos, $"yaml: aliases expand the document to more than {MaxAliasExpansion} extra nodes");
+                        Attach(target, size, ref root, stack);
                         break;
                     }
                     case MappingStart m:
@@ -126,9 +161,7 @@ public static class YamlTree
                         if (stack.Count >= MaxDepth) throw new YamlReadException(pos, $"yaml: document is nested more than {MaxDepth} levels deep");
                         var node = new YMapping(pos);
                         if (!m.Anchor.IsEmpty) anchors[m.Anchor.Value] = node;
-                        Attach(node, ref root, stack);
-                        stack.Push((node, null));
-                        closers.Push(m.Style == MappingStyle.Flow ? '}' : '\0');
+                        stack.Push(new Frame(node, m.Anchor.IsEmpty ? null : m.Anchor.Value, m.Style == MappingStyle.Flow ? '}' : '\0'));
                         break;
                     }
                     case SequenceStart q:
@@ -136,16 +169,22 @@ public static class YamlTree
                         if (stack.Count >= MaxDepth) throw new YamlReadException(pos, $"yaml: document is nested more than {MaxDepth} levels deep");
                         var node = new YSequence(pos);
                         if (!q.Anchor.IsEmpty) anchors[q.Anchor.Value] = node;
-                        Attach(node, ref root, stack);
-                        stack.Push((node, null));
-                        closers.Push(q.Style == SequenceStyle.Flow ? ']' : '\0');
+                        stack.Push(new Frame(node, q.Anchor.IsEmpty ? null : q.Anchor.Value, q.Style == SequenceStyle.Flow ? ']' : '\0'));
                         break;
                     }
                     case MappingEnd:
                     case SequenceEnd:
-                        stack.Pop();
-                        closers.Pop();
+                    {
+                        // A collection joins its parent once complete, so that its size (aliases expanded) is known.
+                        var done = stack.Pop();
+                        if (done.Anchor is not null)
+                        {
+                            anchors[done.Anchor] = done.Node;
+                            sizes[done.Node] = done.Size;
+                        }
+                        Attach(done.Node, done.Size, ref root, stack);
                         break;
+                    }
                 }
             }
         }
@@ -162,7 +201,7 @@ public static class YamlTree
             // YamlDotNet's scanner fails this way on some malformed input (an unclosed flow collection running into
             // block content) instead of raising a YamlException: report where it stopped, in go-yaml's words.
             var at = scanner.CurrentPosition;
-            var closer = closers.Count > 0 ? closers.Peek() : '\0';
+            var closer = stack.Count > 0 ? stack.Peek().Closer : '\0';
             var message = closer == '\0' ? "did not find expected node content" : $"did not find expected ',' or '{closer}'";
             throw new YamlReadException(new SourcePosition((int)at.Line, (int)at.Column), "yaml: " + message);
         }
@@ -182,32 +221,43 @@ public static class YamlTree
         return null;
     }
 
-    private static void Attach(YNode node, ref YNode? root, Stack<(YNode Node, YScalar? PendingKey)> stack)
+    /// <summary>A collection being read: its node, anchor, closing character ('\0' for block style) and size so far.</summary>
+    private sealed class Frame(YNode node, string? anchor, char closer)
+    {
+        public YNode Node { get; } = node;
+
+        public string? Anchor { get; } = anchor;
+
+        public char Closer { get; } = closer;
+
+        public YScalar? PendingKey { get; set; }
+
+        public long Size { get; set; } = 1;
+    }
+
+    private static void Attach(YNode node, long size, ref YNode? root, Stack<Frame> stack)
     {
         if (stack.Count == 0)
         {
             root = node;
             return;
         }
-        var (parent, pendingKey) = stack.Pop();
-        switch (parent)
+        var parent = stack.Peek();
+        parent.Size += size;
+        switch (parent.Node)
         {
             case YSequence seq:
                 seq.Items.Add(node);
-                stack.Push((parent, null));
                 break;
-            case YMapping map when pendingKey is null:
+            case YMapping map when parent.PendingKey is null:
                 if (node is not YScalar key) throw new YamlReadException(node.Start, "yaml: mapping keys must be scalars");
-                foreach (var existing in map.Entries)
-                {
-                    if (existing.Key.Value == key.Value)
-                        throw new YamlReadException(key.Start, $"yaml: mapping key \"{key.Value}\" already defined at line {existing.Key.Start.Line}");
-                }
-                stack.Push((parent, key));
+                if (map.Find(key.Value) is { } existing)
+                    throw new YamlReadException(key.Start, $"yaml: mapping key {GoValue.Quote(key.Value)} already defined at line {existing.Key.Start.Line}");
+                parent.PendingKey = key;
                 break;
             case YMapping map:
-                map.Entries.Add(new KeyValuePair<YScalar, YNode>(pendingKey, node));
-                stack.Push((parent, null));
+                map.Add(parent.PendingKey, node);
+                parent.PendingKey = null;
                 break;
         }
     }

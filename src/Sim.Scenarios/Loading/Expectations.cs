@@ -59,10 +59,10 @@ internal static class Expectations
             status = f.String(filters, "status");
             selector = f.String(filters, "selector");
             if (selector is not null && !LabelSelector.TryParse(selector, out _, out var error))
-                f.Error(filters.Find("selector")!.Value.Value.Start, $"bad selector \"{selector}\": {error}");
+                f.Error(filters.Find("selector")!.Value.Value.Start, $"bad selector {GoValue.Quote(selector)}: {error}");
             phase = f.String(filters, "phase");
             if (phase is not null && !Phases.Contains(phase))
-                f.Error(filters.Find("phase")!.Value.Value.Start, $"unsupported phase \"{phase}\" (expected one of: {string.Join(", ", Phases)})");
+                f.Error(filters.Find("phase")!.Value.Value.Start, $"unsupported phase {GoValue.Quote(phase)} (expected one of: {string.Join(", ", Phases)})");
             ready = f.Bool(filters, "ready");
             node = f.String(filters, "node");
             ns = f.String(filters, "namespace");
@@ -80,7 +80,7 @@ internal static class Expectations
         var name = f.String(target, "name", required: true, what: "\"object\"");
         var kind = kindName is null ? null : ResourceKinds.FindByName(kindName);
         if (kindName is not null && kind is null)
-            f.Error(target.Find("kind")!.Value.Value.Start, $"unknown kind \"{kindName}\" (expected one of: {string.Join(", ", ResourceKinds.All.Select(k => k.Kind))})");
+            f.Error(target.Find("kind")!.Value.Value.Start, $"unknown kind {GoValue.Quote(kindName)} (expected one of: {string.Join(", ", ResourceKinds.All.Select(k => k.Kind))})");
         var field = f.String(map, "field");
         var equalsNode = f.Get(map, "equals");
         var exists = f.Bool(map, "exists");
@@ -88,7 +88,7 @@ internal static class Expectations
         if (field is null && equalsNode is not null) f.Error(map.Start, "\"equals\" needs \"field\"");
         if (field is null && exists is null) f.Error(map.Start, "an object expectation needs \"field\" and \"equals\", or \"exists\"");
         if (field is not null && !FieldPath.TryParse(field, out _, out var pathError))
-            f.Error(map.Find("field")!.Value.Value.Start, $"bad field path \"{field}\": {pathError}");
+            f.Error(map.Find("field")!.Value.Value.Start, $"bad field path {GoValue.Quote(field)}: {pathError}");
         string? equals = null;
         // A plain null (or ~) asks for the field to be absent.
         if (equalsNode is YScalar { IsPlain: true, Value: "null" or "~" or "Null" or "NULL" }) equals = null;
@@ -107,7 +107,7 @@ internal static class Expectations
         var reason = f.String(filters, "reason", required: true, what: "\"events\"");
         var type = f.String(filters, "type");
         if (type is not null and not ("Normal" or "Warning"))
-            f.Error(filters.Find("type")!.Value.Value.Start, $"unsupported event type \"{type}\" (expected Normal or Warning)");
+            f.Error(filters.Find("type")!.Value.Value.Start, $"unsupported event type {GoValue.Quote(type)} (expected Normal or Warning)");
         var bound = Bound(map, f);
         if (reason is null || bound is null) return null;
         return new EventsExpectation(f.String(filters, "namespace"), reason, type, f.String(filters, "kind"), f.String(filters, "name"), f.String(filters, "message"), bound)

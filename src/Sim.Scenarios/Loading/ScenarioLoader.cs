@@ -159,8 +159,8 @@ public static class ScenarioLoader
                     if (f.Mapping(item, "a node") is not { } nm) continue;
                     f.OnlyKeys(nm, "a node", "name", "cpu", "memory", "pods", "labels", "taints");
                     var n = ReadNode(nm, f, f.String(nm, "name", required: true, what: "a node") ?? "?", named: true);
-                    if (nodes.Any(x => x.Name == n.Name)) f.Error(nm.Start, $"node \"{n.Name}\" is listed twice");
-                    else if (Sim.Core.Api.Selectors.Names.ValidateDns1123Subdomain(n.Name) is { } bad) f.Error(nm.Start, $"node name \"{n.Name}\": {bad}");
+                    if (nodes.Any(x => x.Name == n.Name)) f.Error(nm.Start, $"node {GoValue.Quote(n.Name)} is listed twice");
+                    else if (Sim.Core.Api.Selectors.Names.ValidateDns1123Subdomain(n.Name) is { } bad) f.Error(nm.Start, $"node name {GoValue.Quote(n.Name)}: {bad}");
                     nodes.Add(n);
                 }
                 break;
@@ -180,8 +180,8 @@ public static class ScenarioLoader
         var labels = f.StringMap(map, "labels");
         foreach (var (k, v) in labels)
         {
-            if (Sim.Core.Api.Selectors.Labels.ValidateQualifiedName(k) is { } ke) f.Error(map.Find("labels")!.Value.Value.Start, $"label key \"{k}\": {ke}");
-            if (Sim.Core.Api.Selectors.Labels.ValidateValue(v) is { } ve) f.Error(map.Find("labels")!.Value.Value.Start, $"label value \"{v}\": {ve}");
+            if (Sim.Core.Api.Selectors.Labels.ValidateQualifiedName(k) is { } ke) f.Error(map.Find("labels")!.Value.Value.Start, $"label key {GoValue.Quote(k)}: {ke}");
+            if (Sim.Core.Api.Selectors.Labels.ValidateValue(v) is { } ve) f.Error(map.Find("labels")!.Value.Value.Start, $"label value {GoValue.Quote(v)}: {ve}");
         }
         var taints = new List<TaintShape>();
         if (f.Get(map, "taints") is { } taintsNode)
@@ -195,7 +195,7 @@ public static class ScenarioLoader
                     var key = f.String(tm, "key", required: true, what: "a taint") ?? "";
                     var effect = f.String(tm, "effect", required: true, what: "a taint") ?? "NoSchedule";
                     if (effect is not ("NoSchedule" or "PreferNoSchedule" or "NoExecute"))
-                        f.Error(tm.Find("effect")?.Value.Start ?? tm.Start, $"unsupported taint effect \"{effect}\" (expected NoSchedule, PreferNoSchedule or NoExecute)");
+                        f.Error(tm.Find("effect")?.Value.Start ?? tm.Start, $"unsupported taint effect {GoValue.Quote(effect)} (expected NoSchedule, PreferNoSchedule or NoExecute)");
                     taints.Add(new TaintShape(key, f.String(tm, "value"), effect));
                 }
             }
@@ -216,7 +216,7 @@ public static class ScenarioLoader
         }
         catch (Exception e) when (e is FormatException or ArgumentException or OverflowException)
         {
-            f.Error(map.Find(key)!.Value.Value.Start, $"\"{key}\" must be a positive Kubernetes quantity such as \"4\", \"500m\" or \"8Gi\", got \"{text}\"");
+            f.Error(map.Find(key)!.Value.Value.Start, $"{GoValue.Quote(key)} must be a positive Kubernetes quantity such as \"4\", \"500m\" or \"8Gi\", got {GoValue.Quote(text)}");
             return null;
         }
     }
@@ -229,8 +229,8 @@ public static class ScenarioLoader
         {
             if (Actions.Contains(key.Value)) continue;
             f.Error(key.Start, PlannedActions.Contains(key.Value)
-                ? $"action \"{key.Value}\" is not supported by this version of KubeSim yet (supported: {string.Join(", ", Actions)})"
-                : $"unknown action \"{key.Value}\" (expected one of: {string.Join(", ", Actions)}; and at, mayFail)");
+                ? $"action {GoValue.Quote(key.Value)} is not supported by this version of KubeSim yet (supported: {string.Join(", ", Actions)})"
+                : $"unknown action {GoValue.Quote(key.Value)} (expected one of: {string.Join(", ", Actions)}; and at, mayFail)");
         }
         var known = actionKeys.Where(e => Actions.Contains(e.Key.Value)).ToList();
         if (known.Count > 1)

@@ -43,12 +43,12 @@ internal static class StepActions
                         : File.Exists(path) ? [path] : null;
                     if (files is null)
                     {
-                        f.Error(s.Start, $"manifest file \"{s.Value}\" not found (looked for {path})");
+                        f.Error(s.Start, $"manifest file {GoValue.Quote(s.Value)} not found (looked for {path})");
                         return;
                     }
                     if (files.Count == 0)
                     {
-                        f.Error(s.Start, $"directory \"{s.Value}\" holds no .json, .yaml or .yml files");
+                        f.Error(s.Start, $"directory {GoValue.Quote(s.Value)} holds no .json, .yaml or .yml files");
                         return;
                     }
                     foreach (var file in files)
@@ -101,7 +101,7 @@ internal static class StepActions
         var at = map.Find("kind")?.Value.Start ?? map.Start;
         if (kind is null)
         {
-            f.Error(at, $"unknown kind \"{name}\" (expected one of: {string.Join(", ", ResourceKinds.All.Select(k => k.Kind))})");
+            f.Error(at, $"unknown kind {GoValue.Quote(name)} (expected one of: {string.Join(", ", ResourceKinds.All.Select(k => k.Kind))})");
             return null;
         }
         if (check?.Invoke(kind) is { } problem)
@@ -128,11 +128,11 @@ internal static class StepActions
         if (selector is not null && string.IsNullOrWhiteSpace(selector))
             f.Error(map.Find("selector")!.Value.Value.Start, "\"selector\" is empty: it would select every object (kubectl wants --all for that; name the objects with a selector)");
         else if (selector is not null && !Sim.Core.Api.Selectors.LabelSelector.TryParse(selector, out _, out var selError))
-            f.Error(map.Find("selector")!.Value.Value.Start, $"bad selector \"{selector}\": {selError}");
+            f.Error(map.Find("selector")!.Value.Value.Start, $"bad selector {GoValue.Quote(selector)}: {selError}");
         var policyText = f.String(map, "propagationPolicy") ?? "Background";
         if (!Enum.TryParse<PropagationPolicy>(policyText, ignoreCase: false, out var policy))
         {
-            f.Error(map.Find("propagationPolicy")!.Value.Value.Start, $"unsupported propagationPolicy \"{policyText}\" (expected Background, Foreground or Orphan)");
+            f.Error(map.Find("propagationPolicy")!.Value.Value.Start, $"unsupported propagationPolicy {GoValue.Quote(policyText)} (expected Background, Foreground or Orphan)");
             return null;
         }
         var grace = f.Integer(map, "gracePeriodSeconds", min: 0, max: long.MaxValue);

@@ -1,3 +1,4 @@
+using Sim.Core.Api;
 using System.Globalization;
 using Sim.Core.Manifests;
 using Sim.Core.Time;
@@ -30,7 +31,7 @@ internal sealed class YamlFields(string file)
     {
         foreach (var (key, _) in map.Entries)
             if (!allowed.Contains(key.Value))
-                Error(key.Start, $"unknown field \"{key.Value}\" in {what} (expected one of: {string.Join(", ", allowed)})");
+                Error(key.Start, $"unknown field {GoValue.Quote(key.Value)} in {what} (expected one of: {string.Join(", ", allowed)})");
     }
 
     public YNode? Get(YMapping map, string key) => map.Find(key)?.Value;
@@ -40,11 +41,11 @@ internal sealed class YamlFields(string file)
         var node = Get(map, key);
         if (node is null)
         {
-            if (required) Error(map.Start, $"missing required field \"{key}\"{(what is null ? "" : " in " + what)}");
+            if (required) Error(map.Start, $"missing required field {GoValue.Quote(key)}{(what is null ? "" : " in " + what)}");
             return null;
         }
         if (node is YScalar s) return s.Value;
-        Error(node.Start, $"\"{key}\" must be a string");
+        Error(node.Start, $"{GoValue.Quote(key)} must be a string");
         return null;
     }
 
@@ -54,24 +55,24 @@ internal sealed class YamlFields(string file)
         var node = Get(map, key);
         if (node is null)
         {
-            if (required) Error(map.Start, $"missing required field \"{key}\"");
+            if (required) Error(map.Start, $"missing required field {GoValue.Quote(key)}");
             return null;
         }
         if (node is YScalar s && long.TryParse(s.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v))
         {
             if (v < min)
             {
-                Error(node.Start, $"\"{key}\" must be >= {min}, got {v}");
+                Error(node.Start, $"{GoValue.Quote(key)} must be >= {min}, got {v}");
                 return null;
             }
             if (v > max)
             {
-                Error(node.Start, $"\"{key}\" must be <= {max}, got {v}");
+                Error(node.Start, $"{GoValue.Quote(key)} must be <= {max}, got {v}");
                 return null;
             }
             return v;
         }
-        Error(node.Start, $"\"{key}\" must be an integer, got \"{(node as YScalar)?.Value ?? "a " + (node is YMapping ? "mapping" : "list")}\"");
+        Error(node.Start, $"{GoValue.Quote(key)} must be an integer, got {(node is YScalar bad ? GoValue.Quote(bad.Value) : "a " + (node is YMapping ? "mapping" : "list"))}");
         return null;
     }
 
@@ -82,7 +83,7 @@ internal sealed class YamlFields(string file)
         // The booleans go-yaml (and so kubectl) reads: YAML 1.1's spellings.
         if (node is YScalar { Value: "true" or "True" or "TRUE" or "yes" or "Yes" or "YES" or "on" or "On" or "ON" or "y" or "Y" }) return true;
         if (node is YScalar { Value: "false" or "False" or "FALSE" or "no" or "No" or "NO" or "off" or "Off" or "OFF" or "n" or "N" }) return false;
-        Error(node.Start, $"\"{key}\" must be true or false");
+        Error(node.Start, $"{GoValue.Quote(key)} must be true or false");
         return null;
     }
 
@@ -91,17 +92,17 @@ internal sealed class YamlFields(string file)
         var node = Get(map, key);
         if (node is null)
         {
-            if (required) Error(map.Start, $"missing required field \"{key}\"");
+            if (required) Error(map.Start, $"missing required field {GoValue.Quote(key)}");
             return null;
         }
         if (node is not YScalar s)
         {
-            Error(node.Start, $"\"{key}\" must be a duration such as 90s, 5m or 1h30m");
+            Error(node.Start, $"{GoValue.Quote(key)} must be a duration such as 90s, 5m or 1h30m");
             return null;
         }
         if (!GoDuration.TryParse(s.Value, out var d, out var error))
         {
-            Error(node.Start, $"bad duration for \"{key}\": {error} (expected a duration such as 250ms, 90s, 5m or 1h30m)");
+            Error(node.Start, $"bad duration for {GoValue.Quote(key)}: {error} (expected a duration such as 250ms, 90s, 5m or 1h30m)");
             return null;
         }
         return d;
@@ -114,7 +115,7 @@ internal sealed class YamlFields(string file)
         if (node is null || node is YScalar { Value: "" or "~" or "null" }) return result;
         if (node is not YMapping m)
         {
-            Error(node.Start, $"\"{key}\" must be a mapping of strings");
+            Error(node.Start, $"{GoValue.Quote(key)} must be a mapping of strings");
             return result;
         }
         foreach (var (k, v) in m.Entries)

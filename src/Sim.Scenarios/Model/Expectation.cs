@@ -68,7 +68,7 @@ public sealed record EventsExpectation(string? Namespace, string Reason, string?
     {
         var what = $"{Bound} {Reason} events";
         if (InvolvedKind is not null || InvolvedName is not null) what += $" on {(InvolvedKind ?? "object").ToLowerInvariant()}/{InvolvedName ?? "*"}";
-        if (MessageContains is not null) what += $" saying \"{MessageContains}\"";
+        if (MessageContains is not null) what += $" saying {GoValue.Quote(MessageContains)}";
         return what;
     }
 }

@@ -62,7 +62,7 @@ internal static class DeploymentRollback
                     target = rs;
                 }
             }
-            if (previous == -1 || target is null) return new ActionOutcome(false, subject, $"error: no rollout history found for deployment \"{t.Name}\"");
+            if (previous == -1 || target is null) return new ActionOutcome(false, subject, $"error: no rollout history found for deployment {GoValue.Quote(t.Name ?? "")}");
         }
         var template = ModelCopy.Clone(target.Spec.Template);
         template.Metadata?.Labels?.Remove("pod-template-hash");

@@ -89,7 +89,7 @@ internal sealed class StepExecutor(SimulatedCluster cluster, SimTime origin)
         {
             var result = Api.Delete(t.Kind, t.Namespace, name, options);
             outcomes.Add(result.IsSuccess
-                ? new ActionOutcome(true, t.Kind.KubectlName(name), $"{(t.Kind.Group.Length == 0 ? t.Kind.Singular : t.Kind.Singular + "." + t.Kind.Group)} \"{name}\" deleted")
+                ? new ActionOutcome(true, t.Kind.KubectlName(name), $"{(t.Kind.Group.Length == 0 ? t.Kind.Singular : t.Kind.Singular + "." + t.Kind.Group)} {GoValue.Quote(name)} deleted")
                 : Refused(t.Kind.KubectlName(name), result.Error!, "deleting"));
         }
         return outcomes;
@@ -114,7 +114,7 @@ internal sealed class StepExecutor(SimulatedCluster cluster, SimTime origin)
         if (podSpec is null) return new ActionOutcome(false, subject, $"error: {t.Kind.Kind} has no pod template");
         var inInit = podSpec.InitContainers?.Any(c => c.Name == s.Container) == true;
         if (podSpec.Containers?.Any(c => c.Name == s.Container) != true && !inInit)
-            return new ActionOutcome(false, subject, $"error: unable to find container named \"{s.Container}\"");
+            return new ActionOutcome(false, subject, $"error: unable to find container named {GoValue.Quote(s.Container)}");
         var containers = new JsonArray(new JsonObject { ["name"] = s.Container, ["image"] = s.Image });
         var patch = wrap(new JsonObject { [inInit ? "initContainers" : "containers"] = containers });
         var result = Api.Patch(t.Kind, t.Namespace, t.Name!, PatchType.StrategicMerge, patch.ToJsonString());
@@ -142,7 +142,7 @@ internal sealed class StepExecutor(SimulatedCluster cluster, SimTime origin)
     {
         var subject = "pod/" + k.Pod;
         var pod = _kubectl.Find<V1Pod>(k.Namespace, k.Pod);
-        if (pod is null) return new ActionOutcome(false, subject, $"Error from server (NotFound): pods \"{k.Pod}\" not found");
+        if (pod is null) return new ActionOutcome(false, subject, $"Error from server (NotFound): pods {GoValue.Quote(k.Pod)} not found");
         var container = k.Container ?? pod.Spec.Containers[0].Name;
         if (string.IsNullOrEmpty(pod.Spec.NodeName)) return new ActionOutcome(false, subject, $"pod {k.Pod} is not running on any node");
         var outcome = cluster.KillContainer(k.Namespace, k.Pod, container, k.ExitCode);
