@@ -61,7 +61,7 @@ public class RunCommandTests
     [Fact]
     public void HistoryPathOfTheScenarioItself_IsRefused()
     {
-        var file = Cli.Write("name: x\nsteps: []\n");
+        var file = Cli.Write("name: x\nsteps: [{at: 0s, expect: [{pods: {}, count: 0}]}]\n");
         var (exit, _, stderr) = Cli.Run(file, history: file);
         Assert.Equal(2, exit);
         Assert.Contains("is the scenario itself", stderr, StringComparison.Ordinal);

@@ -139,7 +139,7 @@ public class ScenarioLoaderTests
     [Fact]
     public void UnknownField_ListsTheKnownOnes() =>
         Assert.Equal("scenario.yaml:2:1: unknown field \"durration\" in the scenario (expected one of: name, description, seed, start, duration, cluster, steps)",
-            OnlyError("name: x\ndurration: 5m\n"));
+            OnlyError("name: x\ndurration: 5m\nsteps: [{at: 0s, expect: [{pods: {}, count: 0}]}]\n"));
 
     [Fact]
     public void MissingManifestFile_IsNamed() =>
@@ -148,11 +148,11 @@ public class ScenarioLoaderTests
 
     [Fact]
     public void MissingName_IsRequired() =>
-        Assert.Equal("scenario.yaml:1:1: missing required field \"name\"", OnlyError("steps: []\n"));
+        Assert.Equal("scenario.yaml:1:1: missing required field \"name\"", OnlyError("steps: [{at: 0s, expect: [{pods: {}, count: 0}]}]\n"));
 
     [Fact]
     public void NodeCapacityBeyondInt64_IsCappedAsKubernetesCapsQuantities() =>
-        Assert.Equal("9223372036854775807", Load("name: x\ncluster: {nodes: {count: 1, cpu: 1e999999}}\n").Cluster.Nodes[0].Cpu);
+        Assert.Equal("9223372036854775807", Load("name: x\ncluster: {nodes: {count: 1, cpu: 1e999999}}\nsteps: [{at: 0s, expect: [{pods: {}, count: 0}]}]\n").Cluster.Nodes[0].Cpu);
 
     [Fact]
     public void StepAfterTheDuration_IsAnError() =>
@@ -172,12 +172,12 @@ public class ScenarioLoaderTests
     [Fact]
     public void DurationBeyondGosRange_IsAnErrorNotACrash() =>
         Assert.StartsWith("scenario.yaml:2:11: bad duration for \"duration\": invalid duration",
-            OnlyError("name: x\nduration: 99999999999999999999h\n"));
+            OnlyError("name: x\nduration: 99999999999999999999h\nsteps: [{at: 0s, expect: [{pods: {}, count: 0}]}]\n"));
 
     [Fact]
     public void StartTooCloseToTheEndOfTime_IsAnError() =>
         Assert.StartsWith("scenario.yaml:2:8: the scenario would run past the year 9999",
-            OnlyError("name: x\nstart: 9999-12-31T23:59:30Z\nduration: 1m\n"));
+            OnlyError("name: x\nstart: 9999-12-31T23:59:30Z\nduration: 1m\nsteps: [{at: 0s, expect: [{pods: {}, count: 0}]}]\n"));
 
     [Fact]
     public void AtLeastAboveAtMost_IsAnError() =>
@@ -198,17 +198,17 @@ public class ScenarioLoaderTests
     [Fact]
     public void StartWithoutAnOffset_IsNotRfc3339() =>
         Assert.StartsWith("scenario.yaml:2:8: \"start\" must be an RFC 3339 time",
-            OnlyError("name: x\nstart: 2030-06-01T12:00:00\n"));
+            OnlyError("name: x\nstart: 2030-06-01T12:00:00\nsteps: [{at: 0s, expect: [{pods: {}, count: 0}]}]\n"));
 
     [Fact]
     public void BadNodeQuantity_IsExplained() =>
         Assert.Equal("scenario.yaml:2:34: \"cpu\" must be a positive Kubernetes quantity such as \"4\", \"500m\" or \"8Gi\", got \"lots\"",
-            OnlyError("name: x\ncluster: {nodes: {count: 1, cpu: lots}}\n"));
+            OnlyError("name: x\ncluster: {nodes: {count: 1, cpu: lots}}\nsteps: [{at: 0s, expect: [{pods: {}, count: 0}]}]\n"));
 
     [Fact]
     public void ThreeControlPlaneMembers_AreNotAvailableYet() =>
         Assert.StartsWith("scenario.yaml:2:25: controlPlane: 3 needs the replicated control plane",
-            OnlyError("name: x\ncluster: {controlPlane: 3}\n"));
+            OnlyError("name: x\ncluster: {controlPlane: 3}\nsteps: [{at: 0s, expect: [{pods: {}, count: 0}]}]\n"));
 
     [Fact]
     public void ErrorsInAManifest_NameTheManifestFileAndLine()

@@ -32,6 +32,9 @@ public sealed class YScalar(SourcePosition start, string value, ScalarStyle styl
 
     /// <summary>Plain (unquoted) scalars are subject to YAML type resolution; quoted ones are always strings.</summary>
     public bool IsPlain => Style is ScalarStyle.Plain or ScalarStyle.Any && Tag is null or "?" or "";
+
+    /// <summary>True for YAML's null: a plain <c>~</c>, <c>null</c> or nothing, or the <c>!!null</c> tag.</summary>
+    public bool IsNull => YamlScalars.IsNull(this);
 }
 
 /// <summary>A mapping, entries in document order (keys are unique).</summary>

@@ -16,9 +16,6 @@ public static class ScenarioLoader
 {
     private static readonly string[] TopLevelFields = ["name", "description", "seed", "start", "duration", "cluster", "steps"];
 
-    // More nodes than any cluster runs (Kubernetes supports 5,000): a typo, not a plan.
-    private const long MaxNodes = 100_000;
-
     /// <summary>The actions this version runs.</summary>
     public static readonly string[] Actions = ["apply", "delete", "scale", "setImage", "expect", "rollback", "killContainer"];
 
@@ -75,6 +72,11 @@ public static class ScenarioLoader
     {
         f.OnlyKeys(root, "the scenario", TopLevelFields);
         var name = f.String(root, "name", required: true);
+        if (name is not null && OneLineProblem(name) is { } badName)
+        {
+            f.Error(f.Get(root, "name")!.Start, $"\"name\" {badName}, got {GoValue.Quote(name)}");
+            name = null;
+        }
         var description = f.String(root, "description") ?? "";
         var seedNode = f.Get(root, "seed");
         ulong seed = 1;
@@ -92,19 +94,27 @@ public static class ScenarioLoader
         var duration = f.Duration(root, "duration");
         if (duration is { } d && d <= SimDuration.Zero)
             f.Error(f.Get(root, "duration")!.Start, "\"duration\" must be greater than 0");
+        else if (duration is { } tooLong && tooLong > SimulationLimits.MaxDuration)
+            f.Error(f.Get(root, "duration")!.Start, $"\"duration\" {GoDuration.Format(tooLong)} is longer than KubeSim simulates ({SimulationLimits.MaxDurationText})");
         var cluster = f.Get(root, "cluster") is { } clusterNode ? ReadCluster(clusterNode, f) : ClusterShape.Default;
         var steps = new List<Step>();
-        if (f.Get(root, "steps") is { } stepsNode)
+        var pods = new PodBudget(f);
+        switch (f.Get(root, "steps"))
         {
-            if (stepsNode is YSequence seq)
-            {
+            case YSequence { Items.Count: > 0 } seq:
                 for (var i = 0; i < seq.Items.Count; i++)
-                    if (ReadStep(seq.Items[i], i, f, baseDirectory) is { } step) steps.Add(step);
-            }
-            else if (stepsNode is not YScalar { Value: "" or "~" or "null" })
-            {
-                f.Error(stepsNode.Start, "\"steps\" must be a list");
-            }
+                    if (ReadStep(seq.Items[i], i, f, baseDirectory, pods) is { } step) steps.Add(step);
+                break;
+            case YSequence empty:
+                f.Error(empty.Start, "\"steps\" is empty: a scenario needs at least one step");
+                break;
+            case null:
+                // A file cut short before its steps would otherwise run an idle cluster and pass.
+                f.Error(root.Start, "missing required field \"steps\" (a scenario needs at least one step; is the file complete?)");
+                break;
+            case var other:
+                f.Error(other.Start, "\"steps\" must be a list of steps");
+                break;
         }
         if (name is null) return null;
         // Steps with the same time run in file order; a stable sort keeps it.
@@ -149,17 +159,20 @@ public static class ScenarioLoader
                 break;
             case YMapping shape:
                 f.OnlyKeys(shape, "\"cluster.nodes\"", "count", "cpu", "memory", "pods", "labels", "taints");
-                var count = (int)(f.Integer(shape, "count", min: 0, max: MaxNodes) ?? 3);
+                var count = (int)(f.Integer(shape, "count", min: 0, max: SimulationLimits.MaxNodes) ?? 3);
                 var template = ReadNode(shape, f, "node-1", named: false);
                 for (var i = 1; i <= count; i++) nodes.Add(template with { Name = "node-" + i });
                 break;
             case YSequence list:
-                foreach (var item in list.Items)
+                if (list.Items.Count > SimulationLimits.MaxNodes)
+                    f.Error(list.Items[SimulationLimits.MaxNodes].Start, $"more than {SimulationLimits.MaxNodes} nodes, the most KubeSim simulates (Kubernetes' largest supported cluster)");
+                var names = new HashSet<string>(StringComparer.Ordinal);
+                foreach (var item in list.Items.Take(SimulationLimits.MaxNodes))
                 {
                     if (f.Mapping(item, "a node") is not { } nm) continue;
                     f.OnlyKeys(nm, "a node", "name", "cpu", "memory", "pods", "labels", "taints");
                     var n = ReadNode(nm, f, f.String(nm, "name", required: true, what: "a node") ?? "?", named: true);
-                    if (nodes.Any(x => x.Name == n.Name)) f.Error(nm.Start, $"node {GoValue.Quote(n.Name)} is listed twice");
+                    if (!names.Add(n.Name)) f.Error(nm.Start, $"node {GoValue.Quote(n.Name)} is listed twice");
                     else if (Sim.Core.Api.Selectors.Names.ValidateDns1123Subdomain(n.Name) is { } bad) f.Error(nm.Start, $"node name {GoValue.Quote(n.Name)}: {bad}");
                     nodes.Add(n);
                 }
@@ -188,16 +201,22 @@ public static class ScenarioLoader
         {
             if (taintsNode is YSequence seq)
             {
+                var read = new List<(V1Taint Taint, YMapping At)>();
                 foreach (var t in seq.Items)
                 {
                     if (f.Mapping(t, "a taint") is not { } tm) continue;
                     f.OnlyKeys(tm, "a taint", "key", "value", "effect");
-                    var key = f.String(tm, "key", required: true, what: "a taint") ?? "";
-                    var effect = f.String(tm, "effect", required: true, what: "a taint") ?? "NoSchedule";
-                    if (effect is not ("NoSchedule" or "PreferNoSchedule" or "NoExecute"))
-                        f.Error(tm.Find("effect")?.Value.Start ?? tm.Start, $"unsupported taint effect {GoValue.Quote(effect)} (expected NoSchedule, PreferNoSchedule or NoExecute)");
-                    taints.Add(new TaintShape(key, f.String(tm, "value"), effect));
+                    read.Add((new V1Taint { Key = f.String(tm, "key") ?? "", Value = f.String(tm, "value"), Effect = f.String(tm, "effect") ?? "" }, tm));
                 }
+                // The same checks the API server makes when the kubelet registers the node, reported where each taint is written.
+                foreach (var error in Sim.Core.Api.Registry.Core.TaintValidation.Validate(read.Select(r => r.Taint).ToList(), "taints"))
+                {
+                    var index = int.Parse(error.Field[(error.Field.IndexOf('[') + 1)..error.Field.IndexOf(']')], System.Globalization.CultureInfo.InvariantCulture);
+                    var field = error.Field[(error.Field.IndexOf(']') + 1)..].TrimStart('.');
+                    var at = read[index].At;
+                    f.Error(field.Length > 0 && at.Find(field) is { } written ? written.Value.Start : at.Start, $"node {GoValue.Quote(name)}: {error}");
+                }
+                taints.AddRange(read.Select(r => new TaintShape(r.Taint.Key, r.Taint.Value, r.Taint.Effect)));
             }
             else f.Error(taintsNode.Start, "\"taints\" must be a list of {key, value, effect}");
         }
@@ -221,7 +240,7 @@ public static class ScenarioLoader
         }
     }
 
-    private static Step? ReadStep(YNode node, int index, YamlFields f, string baseDirectory)
+    private static Step? ReadStep(YNode node, int index, YamlFields f, string baseDirectory, PodBudget pods)
     {
         if (f.Mapping(node, "a step") is not { } map) return null;
         var actionKeys = map.Entries.Where(e => e.Key.Value is not ("at" or "mayFail")).ToList();
@@ -240,11 +259,27 @@ public static class ScenarioLoader
         var at = f.Duration(map, "at", required: true);
         if (at is { } a && a < SimDuration.Zero)
             f.Error(f.Get(map, "at")!.Start, "\"at\" must be >= 0");
+        else if (at is { } late && late > SimulationLimits.MaxDuration)
+        {
+            f.Error(f.Get(map, "at")!.Start, $"\"at\" {GoDuration.Format(late)} is later than KubeSim simulates ({SimulationLimits.MaxDurationText})");
+            at = null;
+        }
         var mayFail = f.Bool(map, "mayFail") ?? false;
         if (known.Count != 1 || actionKeys.Count != 1 || at is null) return null;
         var (verbKey, body) = known[0];
-        var action = StepActions.Read(verbKey.Value, body, verbKey.Start, f, baseDirectory, mayFail);
+        var action = StepActions.Read(verbKey.Value, body, verbKey.Start, f, baseDirectory, mayFail, pods);
         if (action is null) return null;
         return new Step { At = at.Value, Action = action, MayFail = mayFail, Position = map.Start, Index = index };
+    }
+
+    /// <summary>Why a name cannot head a report (null when it can): it must be one line of printable text.</summary>
+    private static string? OneLineProblem(string name)
+    {
+        if (name.Trim().Length == 0) return "must not be empty";
+        if (name.Length > 253) return "must be at most 253 characters";
+        foreach (var c in name)
+            if (char.IsControl(c) || char.GetUnicodeCategory(c) is System.Globalization.UnicodeCategory.LineSeparator or System.Globalization.UnicodeCategory.ParagraphSeparator)
+                return "must be one line of printable text";
+        return null;
     }
 }

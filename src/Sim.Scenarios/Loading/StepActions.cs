@@ -10,11 +10,11 @@ namespace Sim.Scenarios.Loading;
 /// <summary>Reads the body of each action kind.</summary>
 internal static class StepActions
 {
-    public static StepAction? Read(string verb, YNode body, SourcePosition at, YamlFields f, string baseDirectory, bool mayFail) => verb switch
+    public static StepAction? Read(string verb, YNode body, SourcePosition at, YamlFields f, string baseDirectory, bool mayFail, PodBudget pods) => verb switch
     {
-        "apply" => ReadApply(body, at, f, baseDirectory, mayFail),
+        "apply" => ReadApply(body, at, f, baseDirectory, mayFail, pods),
         "delete" => ReadDelete(body, f),
-        "scale" => ReadScale(body, f),
+        "scale" => ReadScale(body, f, pods),
         "setImage" => ReadSetImage(body, f),
         "expect" => ReadExpect(body, f),
         "rollback" => ReadRollback(body, f),
@@ -25,7 +25,7 @@ internal static class StepActions
     private static ApiServer Scratch() =>
         new(new EventLoop(SimTime.DefaultStart), new SimRandom(1), new ApiServerOptions { HistoryRetention = HistoryRetention.Off });
 
-    private static ApplyAction? ReadApply(YNode body, SourcePosition at, YamlFields f, string baseDirectory, bool mayFail)
+    private static ApplyAction? ReadApply(YNode body, SourcePosition at, YamlFields f, string baseDirectory, bool mayFail, PodBudget pods)
     {
         var docs = new List<ManifestDocument>();
         var sources = new List<string>();
@@ -86,6 +86,8 @@ internal static class StepActions
             foreach (var doc in docs) f.Errors.AddRange(ManifestValidator.Validate(doc, scratch));
             if (f.Errors.Count > before) return null;
         }
+        pods.Apply(docs, at);
+        if (f.Errors.Count > before) return null;
         return new ApplyAction(string.Join(", ", sources.Distinct()), docs);
     }
 
@@ -140,7 +142,7 @@ internal static class StepActions
         return new DeleteAction(new ObjectTarget(kind, Namespace(map, f, kind), name, selector, (int?)count), policy, grace);
     }
 
-    private static ScaleAction? ReadScale(YNode body, YamlFields f)
+    private static ScaleAction? ReadScale(YNode body, YamlFields f, PodBudget pods)
     {
         if (f.Mapping(body, "\"scale\"") is not { } map) return null;
         f.OnlyKeys(map, "\"scale\"", "kind", "name", "namespace", "replicas");
@@ -148,6 +150,8 @@ internal static class StepActions
         var name = f.String(map, "name", required: true, what: "\"scale\"");
         var replicas = f.Integer(map, "replicas", min: 0, required: true);
         if (kind is null || name is null || replicas is null) return null;
+        var ns = Namespace(map, f, kind);
+        pods.Scale(kind.Kind, ns, name, replicas.Value, map.Find("replicas")!.Value.Value.Start);
         return new ScaleAction(new ObjectTarget(kind, Namespace(map, f, kind), name, null, null), (int)replicas);
     }
 

@@ -36,9 +36,15 @@ internal sealed class YamlFields(string file)
 
     public YNode? Get(YMapping map, string key) => map.Find(key)?.Value;
 
+    /// <summary>A string field; a YAML null (<c>~</c>, <c>null</c>, nothing) counts as absent.</summary>
     public string? String(YMapping map, string key, bool required = false, string? what = null)
     {
         var node = Get(map, key);
+        if (node is YScalar { IsNull: true })
+        {
+            if (required) Error(node.Start, $"{GoValue.Quote(key)} is null{(what is null ? "" : " in " + what)}; it needs a value");
+            return null;
+        }
         if (node is null)
         {
             if (required) Error(map.Start, $"missing required field {GoValue.Quote(key)}{(what is null ? "" : " in " + what)}");

@@ -46,6 +46,7 @@ public static class JsonReport
             w.WriteEndArray();
         }
         if (result.Aborted is { } aborted) w.WriteString("aborted", aborted);
+        if (result.Expectations.Count == 0) w.WriteString("note", result.NothingCheckedReason);
         w.WriteEndObject();
         w.Flush();
         stream.Write("\n"u8);

@@ -21,7 +21,8 @@ public static class TextReport
         var failedActions = result.Failures.Where(f => !f.Allowed).ToList();
         var verdict = result.Passed ? Paint("PASSED", "1;32", colour) : Paint("FAILED", "1;31", colour);
         var actions = failedActions.Count == 0 ? "" : $", {failedActions.Count} action{(failedActions.Count == 1 ? "" : "s")} refused";
-        var facts = $"{held} of {result.Expectations.Count} expectations held{actions} · {GoDuration.Format(result.Simulated)} simulated · {result.HistoryEntries} history entries" +
+        var checkedText = result.Expectations.Count == 0 ? result.NothingCheckedReason : $"{held} of {result.Expectations.Count} expectations held";
+        var facts = $"{checkedText}{actions} · {GoDuration.Format(result.Simulated)} simulated · {result.HistoryEntries} history entries" +
                     (result.HistoryHash is { } h ? $" · sha256 {h}" : "");
         w.WriteLine($"{verdict}: {facts}");
         foreach (var e in result.Expectations.Where(e => !e.Passed))

@@ -36,6 +36,11 @@ public sealed record RunResult
     /// <summary>True when every expectation held, no action failed unexpectedly and the run was not aborted.</summary>
     public bool Passed => Aborted is null && Expectations.All(e => e.Passed) && Failures.All(f => f.Allowed);
 
+    /// <summary>Why no expectation was checked, for the verdict (a pass that checked nothing must say so).</summary>
+    public string NothingCheckedReason => Scenario.Steps.Any(s => s.Action is ExpectAction)
+        ? "no expectations checked (the run stopped before the first)"
+        : "no expectations checked (the scenario has none)";
+
     /// <summary>How many history lines were committed.</summary>
     public long HistoryEntries => Cluster.Api.History.Count;
 
