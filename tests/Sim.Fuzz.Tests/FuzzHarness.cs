@@ -1,0 +1,108 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+
+namespace Sim.Fuzz.Tests;
+
+/// <summary>What one case did, and what was wrong with it (null when nothing was).</summary>
+internal sealed record FuzzOutcome(FuzzCase Case, int Exit, string Stdout, string Stderr, TimeSpan Elapsed, string? Problem)
+{
+    /// <summary>A short name for the kind of problem, to group failures by cause.</summary>
+    public string Signature => Problem is null ? "" : Regex.Replace(Problem.Split('\n')[0], @"[0-9]+|/tmp/\S+", "#");
+}
+
+/// <summary>
+/// Runs a case through the kubesim command in-process, on a thread of its own with a time limit, and checks what a
+/// user would see: exit 0, 1 or 2 (never 70 or a crash), no stack trace, and every refusal naming the file.
+/// </summary>
+internal static partial class FuzzHarness
+{
+    /// <summary>The most any one input may take (issue 8: "each input done within a few seconds").</summary>
+    public static readonly TimeSpan Limit = TimeSpan.FromSeconds(double.TryParse(Environment.GetEnvironmentVariable("KUBESIM_FUZZ_CASE_SECONDS"), out var s) ? s : 10);
+
+    private static readonly string Root = Path.Combine(Path.GetTempPath(), "kubesim-fuzz-" + Environment.ProcessId);
+
+    public static FuzzOutcome Run(FuzzCase fuzzCase)
+    {
+        var dir = Path.Combine(Root, Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(dir);
+        try
+        {
+            var (args, files) = fuzzCase.Materialize(dir);
+            var stdout = new StringWriter();
+            var stderr = new StringWriter();
+            using var watchdog = new CancellationTokenSource();
+            var exit = -1;
+            Exception? escaped = null;
+            var worker = new Thread(() =>
+            {
+                try
+                {
+                    exit = Sim.Cli.Program.Invoke(args, stdout, stderr, watchdog.Token);
+                }
+                catch (Exception e)
+                {
+                    escaped = e;
+                }
+            }, maxStackSize: 16 * 1024 * 1024) { IsBackground = true, Name = "fuzz case" };
+            var clock = Stopwatch.StartNew();
+            worker.Start();
+            if (!worker.Join(Limit))
+            {
+                // A run stops at its next checkpoint when cancelled; anything else that hangs is abandoned and reported.
+                watchdog.Cancel();
+                worker.Join(TimeSpan.FromSeconds(5));
+                return new FuzzOutcome(fuzzCase, exit, "", "", clock.Elapsed, $"took more than {Limit.TotalSeconds} s ({string.Join(' ', args.Select(a => a.Replace(dir, "DIR", StringComparison.Ordinal)))})");
+            }
+            clock.Stop();
+            var o = stdout.ToString();
+            var e = stderr.ToString();
+            return new FuzzOutcome(fuzzCase, exit, o, e, clock.Elapsed, escaped is not null ? "exception escaped kubesim: " + escaped : Check(exit, o, e, files));
+        }
+        finally
+        {
+            try
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A file still open by an abandoned case: the temp folder is cleaned by the OS.
+            }
+        }
+    }
+
+    /// <summary>The oracle: what is wrong with this outcome, or null.</summary>
+    public static string? Check(int exit, string stdout, string stderr, IReadOnlyList<string> files)
+    {
+        if (StackFrame().IsMatch(stdout + stderr)) return $"a stack trace was printed (exit {exit}): {FirstLines(stderr + stdout)}";
+        switch (exit)
+        {
+            case 0 or 1:
+                if (stderr.Length > 0) return $"exit {exit} with stderr: {FirstLines(stderr)}";
+                return null;
+            case 2:
+                var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')).ToList();
+                if (lines.Count == 0) return "exit 2 with nothing on stderr";
+                foreach (var line in lines)
+                {
+                    var file = files.FirstOrDefault(f => line.StartsWith(f + ":", StringComparison.Ordinal));
+                    if (file is null) return $"exit 2 with a line that names no input file: {line}";
+                    if (!Positioned().IsMatch(line[file.Length..])) return $"exit 2 with a line not in FILE:LINE:COLUMN: or FILE: form: {line}";
+                }
+                return null;
+            case 70:
+                return $"internal error: {FirstLines(stderr)}";
+            default:
+                return $"exit {exit}: {FirstLines(stderr)}";
+        }
+    }
+
+    private static string FirstLines(string text) => string.Join(" | ", text.Split('\n').Take(3));
+
+    [GeneratedRegex(@"(^|\n)\s+at [A-Za-z_.]+[.(]")]
+    private static partial Regex StackFrame();
+
+    // After the file name: ":LINE:COLUMN: message" or ": message".
+    [GeneratedRegex(@"^:(\d+:\d+:)? \S")]
+    private static partial Regex Positioned();
+}
