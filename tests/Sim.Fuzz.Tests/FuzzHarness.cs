@@ -6,8 +6,23 @@ namespace Sim.Fuzz.Tests;
 /// <summary>What one case did, and what was wrong with it (null when nothing was).</summary>
 internal sealed record FuzzOutcome(FuzzCase Case, int Exit, string Stdout, string Stderr, TimeSpan Elapsed, string? Problem)
 {
+    /// <summary>Where the case's files were written.</summary>
+    public string Directory { get; init; } = "";
+
     /// <summary>A short name for the kind of problem, to group failures by cause.</summary>
-    public string Signature => Problem is null ? "" : Regex.Replace(Problem.Split('\n')[0], @"[0-9]+|/tmp/\S+", "#");
+    public string Signature => Problem is null ? "" : Regex.Replace(Problem.Split('\n')[0], @"[0-9]+|/tmp/\S+", "#") + Where;
+
+    /// <summary>For an internal error, the KubeSim method it was thrown from (from the details file), so causes stay apart.</summary>
+    public string Where
+    {
+        get
+        {
+            var m = Regex.Match(Stderr, @"details in (\S+\.txt)");
+            if (!m.Success || !File.Exists(m.Groups[1].Value)) return "";
+            var frame = File.ReadLines(m.Groups[1].Value).FirstOrDefault(l => l.TrimStart().StartsWith("at Sim.", StringComparison.Ordinal));
+            return frame is null ? "" : " @ " + frame.Trim()[3..].Split(" in ")[0];
+        }
+    }
 }
 
 /// <summary>
@@ -21,10 +36,11 @@ internal static partial class FuzzHarness
 
     private static readonly string Root = Path.Combine(Path.GetTempPath(), "kubesim-fuzz-" + Environment.ProcessId);
 
-    public static FuzzOutcome Run(FuzzCase fuzzCase)
+    /// <summary>Runs a case; its files are deleted afterwards unless <paramref name="keep"/>.</summary>
+    public static FuzzOutcome Run(FuzzCase fuzzCase, bool keep = false)
     {
         var dir = Path.Combine(Root, Guid.NewGuid().ToString("N")[..12]);
-        Directory.CreateDirectory(dir);
+        System.IO.Directory.CreateDirectory(dir);
         try
         {
             var (args, files) = fuzzCase.Materialize(dir);
@@ -51,18 +67,25 @@ internal static partial class FuzzHarness
                 // A run stops at its next checkpoint when cancelled; anything else that hangs is abandoned and reported.
                 watchdog.Cancel();
                 worker.Join(TimeSpan.FromSeconds(5));
-                return new FuzzOutcome(fuzzCase, exit, "", "", clock.Elapsed, $"took more than {Limit.TotalSeconds} s ({string.Join(' ', args.Select(a => a.Replace(dir, "DIR", StringComparison.Ordinal)))})");
+                return new FuzzOutcome(fuzzCase, exit, "", "", clock.Elapsed, $"took more than {Limit.TotalSeconds} s ({string.Join(' ', args.Select(a => a.Replace(dir, "DIR", StringComparison.Ordinal)))})") { Directory = dir };
             }
             clock.Stop();
             var o = stdout.ToString();
             var e = stderr.ToString();
-            return new FuzzOutcome(fuzzCase, exit, o, e, clock.Elapsed, escaped is not null ? "exception escaped kubesim: " + escaped : Check(exit, o, e, files));
+            return new FuzzOutcome(fuzzCase, exit, o, e, clock.Elapsed, escaped is not null ? "exception escaped kubesim: " + escaped : Check(exit, o, e, files)) { Directory = dir };
         }
         finally
         {
+            if (!keep) Cleanup(dir);
+        }
+    }
+
+    private static void Cleanup(string dir)
+    {
+        {
             try
             {
-                Directory.Delete(dir, recursive: true);
+                System.IO.Directory.Delete(dir, recursive: true);
             }
             catch (IOException)
             {

@@ -40,7 +40,8 @@ public class InputFuzzTests(ITestOutputHelper output)
         foreach (var (_, (first, count)) in failures.OrderByDescending(f => f.Value.Count).Take(12))
         {
             var small = Shrinker.Shrink(first);
-            report.AppendLine($"- {count}x {small.Problem}").AppendLine($"  case: {small.Case}");
+            var kept = FuzzHarness.Run(small.Case, keep: true);
+            report.AppendLine($"- {count}x {small.Problem}{small.Where}").AppendLine($"  case: {small.Case}; its files: {kept.Directory}");
         }
         Assert.Fail(report.ToString());
     }

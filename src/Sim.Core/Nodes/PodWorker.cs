@@ -253,6 +253,18 @@ internal sealed class PodWorker
         var policy = slot.Spec.ImagePullPolicy ?? "IfNotPresent";
         SimDuration? pullOverride = Pod.Metadata.Annotations?.TryGetValue(ContainerProgram.ImagePullAnnotation, out var p) == true
             && GoDuration.TryParse(p, out var d, out _) ? d : null;
+        if (ImageReference.Problem(image) is { } invalid)
+        {
+            // The kubelet parses the name before anything else; no registry is asked.
+            slot.WaitingReason = "InvalidImageName";
+            slot.WaitingMessage = $"Failed to apply default image tag {Sim.Core.Api.GoValue.Quote(image)}: {invalid}";
+            _kubelet.Recorder.Warning(Pod, "InspectFailed", slot.WaitingMessage, slot.FieldPath);
+            _kubelet.Recorder.Warning(Pod, "Failed", "Error: InvalidImageName", slot.FieldPath);
+            _busy = false;
+            QueueStatus();
+            QueueSync(SimDuration.FromMilliseconds(_kubelet.Random.NextInRange(10_000, 15_000)));
+            return false;
+        }
         var cached = _kubelet.Images.Has(image);
         if (policy == "Never" && !cached)
         {

@@ -435,4 +435,15 @@ public class KubeletTests
         }
         Assert.Equal(Run(), Run());
     }
+
+    [Fact]
+    public void AnImageNameThatDoesNotParseIsInvalidImageNameNotACrash()
+    {
+        var n = new Node();
+        n.Run(PodRunning("odd", "@x"));
+        n.For(5);
+        var waiting = n.Pod("odd")!.Status.ContainerStatuses.Single().State.Waiting;
+        Assert.Equal(("InvalidImageName", "Failed to apply default image tag \"@x\": couldn't parse image name \"@x\": invalid reference format"), (waiting.Reason, waiting.Message));
+        Assert.Equal([("Warning", "InspectFailed"), ("Warning", "Failed")], n.Events("odd").Select(e => (e.Type, e.Reason)));
+    }
 }
