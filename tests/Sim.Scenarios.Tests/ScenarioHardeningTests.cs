@@ -99,4 +99,12 @@ public class ScenarioHardeningTests
     public void ANameWithALineBreakIsQuotedOnOneLine() =>
         Assert.StartsWith("scenario.yaml:3:28: unknown kind \"Dep\\nloyment\" (expected one of: Namespace",
             OnlyError("name: x\nsteps:\n  - {at: 0s, scale: {kind: \"Dep\\nloyment\", name: web, replicas: 1}}\n"), StringComparison.Ordinal);
+
+    [Theory]
+    [InlineData("NaN")]
+    [InlineData(".inf")]
+    [InlineData("1.5.5")]
+    public void ANodeCpuThatIsNoQuantityIsRefusedNotACrash(string cpu) =>
+        Assert.Equal($"scenario.yaml:2:34: \"cpu\" must be a positive Kubernetes quantity such as \"4\", \"500m\" or \"8Gi\", got \"{cpu}\"",
+            OnlyError($"name: x\ncluster: {{nodes: {{count: 1, cpu: \"{cpu}\"}}}}\n" + Step));
 }

@@ -227,17 +227,9 @@ public static class ScenarioLoader
     {
         var text = f.String(map, key);
         if (text is null) return null;
-        text = QuantityRange.Clamp(text);
-        try
-        {
-            if (new ResourceQuantity(text).ToDecimal() <= 0) throw new FormatException();
-            return text;
-        }
-        catch (Exception e) when (e is FormatException or ArgumentException or OverflowException)
-        {
-            f.Error(map.Find(key)!.Value.Value.Start, $"{GoValue.Quote(key)} must be a positive Kubernetes quantity such as \"4\", \"500m\" or \"8Gi\", got {GoValue.Quote(text)}");
-            return null;
-        }
+        if (Quantities.TryParse(text, out var quantity) && quantity.ToDecimal() > 0) return QuantityRange.Clamp(text);
+        f.Error(map.Find(key)!.Value.Value.Start, $"{GoValue.Quote(key)} must be a positive Kubernetes quantity such as \"4\", \"500m\" or \"8Gi\", got {GoValue.Quote(text)}");
+        return null;
     }
 
     private static Step? ReadStep(YNode node, int index, YamlFields f, string baseDirectory, PodBudget pods)
