@@ -34,6 +34,9 @@ internal static partial class FuzzHarness
     /// <summary>The most any one input may take (issue 8: "each input done within a few seconds").</summary>
     public static readonly TimeSpan Limit = TimeSpan.FromSeconds(double.TryParse(Environment.GetEnvironmentVariable("KUBESIM_FUZZ_CASE_SECONDS"), out var s) ? s : 10);
 
+    /// <summary>The most heap one input may take: KubeSim's limits keep any accepted input far below it.</summary>
+    public const long MemoryLimit = 2L << 30;
+
     private static readonly string Root = Path.Combine(Path.GetTempPath(), "kubesim-fuzz-" + Environment.ProcessId);
 
     /// <summary>Runs a case; its files are deleted afterwards unless <paramref name="keep"/>.</summary>
@@ -62,7 +65,17 @@ internal static partial class FuzzHarness
             }, maxStackSize: 16 * 1024 * 1024) { IsBackground = true, Name = "fuzz case" };
             var clock = Stopwatch.StartNew();
             worker.Start();
-            if (!worker.Join(Limit))
+            long peak = 0;
+            while (!worker.Join(TimeSpan.FromMilliseconds(50)) && clock.Elapsed < Limit && peak <= MemoryLimit)
+                peak = Math.Max(peak, GC.GetTotalMemory(forceFullCollection: false));
+            if (peak > MemoryLimit)
+            {
+                watchdog.Cancel();
+                worker.Join(TimeSpan.FromSeconds(5));
+                GC.Collect();
+                return new FuzzOutcome(fuzzCase, exit, "", "", clock.Elapsed, $"used more than {MemoryLimit >> 20} MiB of heap") { Directory = dir };
+            }
+            if (worker.IsAlive)
             {
                 // A run stops at its next checkpoint when cancelled; anything else that hangs is abandoned and reported.
                 watchdog.Cancel();
