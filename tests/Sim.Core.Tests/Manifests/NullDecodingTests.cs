@@ -1,0 +1,135 @@
+using k8s.Models;
+using Sim.Core.Manifests;
+
+namespace Sim.Core.Tests.Manifests;
+
+/// <summary>
+/// A <c>~</c>, <c>null</c> or empty item where a list element or a map value belongs decodes as kube-apiserver's
+/// encoding/json decodes it (the element type's zero value), and validation then speaks about that zero value.
+/// </summary>
+public class NullDecodingTests
+{
+    private static ManifestDocument Load(string text, string file = "m.yaml")
+    {
+        var result = ManifestLoader.LoadText(text, file);
+        Assert.Empty(result.Errors);
+        return Assert.Single(result.Documents);
+    }
+
+    private static string[] Validate(string text, string file = "m.yaml") =>
+        ManifestValidator.Validate(ManifestLoader.LoadText(text, file), Some.Server()).Select(e => e.ToString()).ToArray();
+
+    [Fact]
+    public void NullContainerIsRequiredValueNotACrash()
+    {
+        var text = """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: p, labels: {a: ~}}
+            spec:
+              containers: [~]
+            """;
+        Assert.Equal(
+            [
+                "p.yaml:5:16: The Pod \"p\" is invalid: spec.containers[0].name: Required value",
+                "p.yaml:5:16: The Pod \"p\" is invalid: spec.containers[0].image: Required value",
+            ],
+            Validate(text, "p.yaml"));
+    }
+
+    [Theory]
+    [InlineData("[~]")]
+    [InlineData("[null]")]
+    [InlineData("\n  -\n")]
+    [InlineData("\n  - \n")]
+    public void NullListItemOfStructs_DecodesAsAnEmptyStruct(string containers)
+    {
+        var doc = Load("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n containers: " + containers);
+        var container = Assert.Single(((V1Pod)doc.Object).Spec.Containers);
+        Assert.NotNull(container);
+        Assert.Null(container.Name);
+        Assert.Equal("spec.containers[0]", doc.Positions.Keys.Single(k => k.StartsWith("spec.containers[", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void NullMapValuesOfStrings_DecodeAsEmptyStrings()
+    {
+        var doc = Load("""
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: c, labels: {a: ~}, annotations: {b: null, c: }}
+            data: {d: ~}
+            """);
+        var cm = (V1ConfigMap)doc.Object;
+        Assert.Equal("", cm.Metadata.Labels["a"]);
+        Assert.Equal("", cm.Metadata.Annotations["b"]);
+        Assert.Equal("", cm.Metadata.Annotations["c"]);
+        Assert.Equal("", cm.Data["d"]);
+    }
+
+    [Fact]
+    public void NullQuantity_DecodesAsZero()
+    {
+        var doc = Load("""
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: p}
+            spec:
+              containers:
+              - name: c
+                image: nginx
+                resources: {requests: {cpu: ~, memory: 64Mi}}
+            """);
+        var requests = ((V1Pod)doc.Object).Spec.Containers[0].Resources.Requests;
+        Assert.Equal("0", requests["cpu"].ToString());
+        Assert.Equal("64Mi", requests["memory"].ToString());
+    }
+
+    [Fact]
+    public void NullScalarListItems_DecodeAsZeroValues()
+    {
+        var doc = Load("""
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: p, finalizers: [~]}
+            spec:
+              securityContext: {supplementalGroups: [~, 5]}
+              containers:
+              - name: c
+                image: busybox
+                command: [sleep, ~]
+                args:
+                -
+            """);
+        var pod = (V1Pod)doc.Object;
+        Assert.Equal([""], pod.Metadata.Finalizers);
+        Assert.Equal([0L, 5L], pod.Spec.SecurityContext.SupplementalGroups);
+        Assert.Equal(["sleep", ""], pod.Spec.Containers[0].Command);
+        Assert.Equal([""], pod.Spec.Containers[0].Args);
+    }
+
+    [Fact]
+    public void NullBytesMapValue_DecodesAsNoBytes()
+    {
+        var secret = (V1Secret)Load("apiVersion: v1\nkind: Secret\nmetadata: {name: s}\ndata: {a: ~}\n").Object;
+        Assert.Empty(secret.Data["a"]);
+    }
+
+    [Fact]
+    public void JsonNullInAnArray_DecodesAsTheZeroValue()
+    {
+        var doc = Load("""{"apiVersion":"v1","kind":"Pod","metadata":{"name":"j","labels":{"a":null}},"spec":{"containers":[null]}}""", "p.json");
+        var pod = (V1Pod)doc.Object;
+        Assert.Equal("", pod.Metadata.Labels["a"]);
+        Assert.NotNull(Assert.Single(pod.Spec.Containers));
+    }
+
+    [Fact]
+    public void NullField_IsAbsent()
+    {
+        var pod = (V1Pod)Load("apiVersion: v1\nkind: Pod\nmetadata: {name: p, labels: ~}\nspec: {containers: ~, securityContext: ~}\n").Object;
+        Assert.Null(pod.Metadata.Labels);
+        Assert.Null(pod.Spec.Containers);
+        Assert.Null(pod.Spec.SecurityContext);
+    }
+}
