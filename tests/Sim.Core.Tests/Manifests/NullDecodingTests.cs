@@ -132,4 +132,22 @@ public class NullDecodingTests
         Assert.Null(pod.Spec.Containers);
         Assert.Null(pod.Spec.SecurityContext);
     }
+
+    private const string QualifiedNameRegexMessage =
+        "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')";
+
+    [Fact]
+    public void NullVolumeIsRequiredValueNotACrash()
+    {
+        var text = """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: p}
+            spec:
+              volumes: [~]
+              containers: [{name: c, image: nginx}]
+            """;
+        // SetDefaults_Volume makes a volume with no source an emptyDir, so only its name is missing.
+        Assert.Equal(["m.yaml:5:13: The Pod \"p\" is invalid: spec.volumes[0].name: Required value"], Validate(text));
+    }
 }
