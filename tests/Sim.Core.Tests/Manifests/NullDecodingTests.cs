@@ -150,4 +150,26 @@ public class NullDecodingTests
         // SetDefaults_Volume makes a volume with no source an emptyDir, so only its name is missing.
         Assert.Equal(["m.yaml:5:13: The Pod \"p\" is invalid: spec.volumes[0].name: Required value"], Validate(text));
     }
+
+    [Fact]
+    public void NullVolumeMount_IsRequiredAndNotFoundLikeUpstream()
+    {
+        var text = """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: p}
+            spec:
+              containers:
+              - name: c
+                image: nginx
+                volumeMounts: [~]
+            """;
+        Assert.Equal(
+            [
+                "m.yaml:8:20: The Pod \"p\" is invalid: spec.containers[0].volumeMounts[0].name: Required value",
+                "m.yaml:8:20: The Pod \"p\" is invalid: spec.containers[0].volumeMounts[0].name: Not found: \"\"",
+                "m.yaml:8:20: The Pod \"p\" is invalid: spec.containers[0].volumeMounts[0].mountPath: Required value",
+            ],
+            Validate(text));
+    }
 }

@@ -111,8 +111,9 @@ internal static class PodSpecValidation
             {
                 var m = c.VolumeMounts[i];
                 var mp = $"{path}.volumeMounts[{i}]";
+                // ValidateVolumeMounts: an empty name is both missing and matches no volume.
                 if (string.IsNullOrEmpty(m.Name)) yield return FieldError.Required(mp + ".name");
-                else if (!volumes.Contains(m.Name)) yield return new FieldError(FieldErrorType.NotFound, mp + ".name", GoValue.Quote(m.Name), "");
+                if (!volumes.Contains(m.Name ?? "")) yield return new FieldError(FieldErrorType.NotFound, mp + ".name", GoValue.Quote(m.Name ?? ""), "");
                 if (string.IsNullOrEmpty(m.MountPath)) yield return FieldError.Required(mp + ".mountPath");
             }
         }
