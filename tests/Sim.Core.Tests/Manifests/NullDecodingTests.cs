@@ -172,4 +172,26 @@ public class NullDecodingTests
             ],
             Validate(text));
     }
+
+    [Fact]
+    public void NullEnvEntries_AreRefusedLikeUpstream()
+    {
+        var text = """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: p}
+            spec:
+              containers:
+              - name: c
+                image: nginx
+                env: [~]
+                envFrom: [~]
+            """;
+        Assert.Equal(
+            [
+                "m.yaml:8:11: The Pod \"p\" is invalid: spec.containers[0].env[0].name: Required value",
+                "m.yaml:9:5: The Pod \"p\" is invalid: spec.containers[0].envFrom: Invalid value: \"\": must specify one of: `configMapRef` or `secretRef`",
+            ],
+            Validate(text));
+    }
 }

@@ -105,6 +105,16 @@ internal static class PodSpecValidation
                     yield return FieldError.NotSupported(pp2 + ".protocol", proto, "SCTP", "TCP", "UDP");
             }
         }
+        // ValidateEnv and ValidateEnvFrom, for what a null entry (Go's zero entry) lacks; names are not checked further.
+        for (var i = 0; i < (c.Env?.Count ?? 0); i++)
+            if (string.IsNullOrEmpty(c.Env![i].Name)) yield return FieldError.Required($"{path}.env[{i}].name");
+        foreach (var source in c.EnvFrom ?? [])
+        {
+            if (source.ConfigMapRef is null && source.SecretRef is null)
+                yield return FieldError.Invalid(path + ".envFrom", "", "must specify one of: `configMapRef` or `secretRef`");
+            else if (source.ConfigMapRef is not null && source.SecretRef is not null)
+                yield return FieldError.Invalid(path + ".envFrom", "", "may not have more than one field specified at a time");
+        }
         if (c.VolumeMounts is not null)
         {
             for (var i = 0; i < c.VolumeMounts.Count; i++)
