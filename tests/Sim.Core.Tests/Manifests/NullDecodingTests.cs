@@ -194,4 +194,16 @@ public class NullDecodingTests
             ],
             Validate(text));
     }
+
+    [Fact]
+    public void NullFinalizer_IsRefusedWithUpstreamsThreeMessages()
+    {
+        Assert.Equal(
+            [
+                "m.yaml:3:21: The ConfigMap \"c\" is invalid: metadata.finalizers: Invalid value: \"\": name part must be non-empty",
+                "m.yaml:3:21: The ConfigMap \"c\" is invalid: metadata.finalizers: Invalid value: \"\": name part " + QualifiedNameRegexMessage,
+                "m.yaml:3:34: The ConfigMap \"c\" is invalid: metadata.finalizers[0]: Invalid value: \"\": name is neither a standard finalizer name nor is it fully qualified",
+            ],
+            Validate("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, finalizers: [~]}\n"));
+    }
 }
