@@ -206,4 +206,29 @@ public class NullDecodingTests
             ],
             Validate("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, finalizers: [~]}\n"));
     }
+
+    [Fact]
+    public void NullSelectorRequirement_IsAnInvalidLabelSelectorNotACrash()
+    {
+        var text = """
+            apiVersion: apps/v1
+            kind: ReplicaSet
+            metadata: {name: rs}
+            spec:
+              selector:
+                matchLabels: {app: rs}
+                matchExpressions: [~]
+              template:
+                metadata: {labels: {app: rs}}
+                spec: {containers: [{name: c, image: nginx}]}
+            """;
+        Assert.Equal(
+            [
+                "m.yaml:7:24: The ReplicaSet \"rs\" is invalid: spec.selector.matchExpressions[0].operator: Invalid value: \"\": not a valid selector operator",
+                "m.yaml:7:24: The ReplicaSet \"rs\" is invalid: spec.selector.matchExpressions[0].key: Invalid value: \"\": name part must be non-empty",
+                "m.yaml:7:24: The ReplicaSet \"rs\" is invalid: spec.selector.matchExpressions[0].key: Invalid value: \"\": name part " + QualifiedNameRegexMessage,
+                "m.yaml:5:3: The ReplicaSet \"rs\" is invalid: spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{\"app\":\"rs\"}, MatchExpressions:[]v1.LabelSelectorRequirement{v1.LabelSelectorRequirement{Key:\"\", Operator:\"\", Values:[]string(nil)}}}: invalid label selector",
+            ],
+            Validate(text));
+    }
 }
