@@ -231,4 +231,24 @@ public class NullDecodingTests
             ],
             Validate(text));
     }
+
+    [Fact]
+    public void NullMetric_IsRequiredTypeNotACrash()
+    {
+        var text = """
+            apiVersion: autoscaling/v2
+            kind: HorizontalPodAutoscaler
+            metadata: {name: h}
+            spec:
+              scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
+              maxReplicas: 3
+              metrics: [~]
+            """;
+        Assert.Equal(
+            [
+                "m.yaml:7:13: The HorizontalPodAutoscaler \"h\" is invalid: spec.metrics[0].type: Required value: must specify a metric source type",
+                "m.yaml:7:13: The HorizontalPodAutoscaler \"h\" is invalid: spec.metrics[0].type: Unsupported value: \"\": supported values: \"ContainerResource\", \"External\", \"Object\", \"Pods\", \"Resource\"",
+            ],
+            Validate(text));
+    }
 }
