@@ -251,4 +251,22 @@ public class NullDecodingTests
             ],
             Validate(text));
     }
+
+    [Fact]
+    public void NullServicePort_IsRefusedWithItsDefaultedTargetPort()
+    {
+        var text = """
+            apiVersion: v1
+            kind: Service
+            metadata: {name: s}
+            spec:
+              ports: [~]
+            """;
+        Assert.Equal(
+            [
+                "m.yaml:5:11: The Service \"s\" is invalid: spec.ports[0].port: Invalid value: 0: must be between 1 and 65535, inclusive",
+                "m.yaml:5:11: The Service \"s\" is invalid: spec.ports[0].targetPort: Invalid value: 0: must be between 1 and 65535, inclusive",
+            ],
+            Validate(text));
+    }
 }
