@@ -233,6 +233,61 @@ public class NullDecodingTests
     }
 
     [Fact]
+    public void NullPodAffinityTerms_AreRefusedNotLeftToCrashTheScheduler()
+    {
+        var text = """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: p}
+            spec:
+              containers: [{name: c, image: nginx}]
+              affinity:
+                podAntiAffinity:
+                  requiredDuringSchedulingIgnoredDuringExecution: [~]
+                  preferredDuringSchedulingIgnoredDuringExecution: [~]
+            """;
+        const string required = "spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0]";
+        const string preferred = "spec.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0]";
+        Assert.Equal(
+            [
+                $"m.yaml:8:56: The Pod \"p\" is invalid: {required}.topologyKey: Required value: can not be empty",
+                $"m.yaml:8:56: The Pod \"p\" is invalid: {required}.topologyKey: Invalid value: \"\": name part must be non-empty",
+                $"m.yaml:8:56: The Pod \"p\" is invalid: {required}.topologyKey: Invalid value: \"\": name part " + QualifiedNameRegexMessage,
+                $"m.yaml:9:57: The Pod \"p\" is invalid: {preferred}.weight: Invalid value: 0: must be in the range 1-100",
+                $"m.yaml:9:57: The Pod \"p\" is invalid: {preferred}.podAffinityTerm.topologyKey: Required value: can not be empty",
+                $"m.yaml:9:57: The Pod \"p\" is invalid: {preferred}.podAffinityTerm.topologyKey: Invalid value: \"\": name part must be non-empty",
+                $"m.yaml:9:57: The Pod \"p\" is invalid: {preferred}.podAffinityTerm.topologyKey: Invalid value: \"\": name part " + QualifiedNameRegexMessage,
+            ],
+            Validate(text));
+    }
+
+    [Fact]
+    public void NullNodeAffinityEntries_AreRefusedLikeUpstream()
+    {
+        var text = """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: p}
+            spec:
+              containers: [{name: c, image: nginx}]
+              affinity:
+                nodeAffinity:
+                  requiredDuringSchedulingIgnoredDuringExecution:
+                    nodeSelectorTerms: [{matchExpressions: [~]}]
+                  preferredDuringSchedulingIgnoredDuringExecution: [~]
+            """;
+        const string term = "spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0]";
+        Assert.Equal(
+            [
+                $"m.yaml:9:49: The Pod \"p\" is invalid: {term}.operator: Invalid value: \"\": not a valid selector operator",
+                $"m.yaml:9:49: The Pod \"p\" is invalid: {term}.key: Invalid value: \"\": name part must be non-empty",
+                $"m.yaml:9:49: The Pod \"p\" is invalid: {term}.key: Invalid value: \"\": name part " + QualifiedNameRegexMessage,
+                "m.yaml:10:57: The Pod \"p\" is invalid: spec.affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].weight: Invalid value: 0: must be in the range 1-100",
+            ],
+            Validate(text));
+    }
+
+    [Fact]
     public void NullMetric_IsRequiredTypeNotACrash()
     {
         var text = """
@@ -268,5 +323,28 @@ public class NullDecodingTests
                 "m.yaml:5:11: The Service \"s\" is invalid: spec.ports[0].targetPort: Invalid value: 0: must be between 1 and 65535, inclusive",
             ],
             Validate(text));
+    }
+
+    [Fact]
+    public void NullsThatStayValid_AreAcceptedAsZeroValues()
+    {
+        var text = """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: d, annotations: {note: ~}}
+            spec:
+              selector: {matchLabels: {app: web}}
+              template:
+                metadata: {labels: {app: web, tier: ~}}
+                spec:
+                  nodeSelector: {disk: ~}
+                  tolerations: [{operator: Exists}]
+                  containers:
+                  - name: c
+                    image: busybox
+                    command: [sleep, ~]
+                    resources: {requests: {cpu: ~}}
+            """;
+        Assert.Empty(Validate(text));
     }
 }

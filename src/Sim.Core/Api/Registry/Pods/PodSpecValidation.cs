@@ -48,6 +48,7 @@ internal static class PodSpecValidation
         if (spec.ActiveDeadlineSeconds is <= 0)
             yield return FieldError.Invalid(path + ".activeDeadlineSeconds", spec.ActiveDeadlineSeconds.Value, "must be between 1 and 2147483647, inclusive");
         foreach (var e in ObjectMetaValidation.ValidateLabels(spec.NodeSelector, path + ".nodeSelector")) yield return e;
+        foreach (var e in AffinityValidation.Validate(spec.Affinity, path + ".affinity")) yield return e;
         if (spec.Tolerations is not null)
         {
             for (var i = 0; i < spec.Tolerations.Count; i++)
