@@ -288,6 +288,26 @@ public class NullDecodingTests
     }
 
     [Fact]
+    public void NullTopologySpreadConstraint_IsRefusedLikeUpstream()
+    {
+        var text = """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: p}
+            spec:
+              containers: [{name: c, image: nginx}]
+              topologySpreadConstraints: [~]
+            """;
+        Assert.Equal(
+            [
+                "m.yaml:6:31: The Pod \"p\" is invalid: spec.topologySpreadConstraints[0].maxSkew: Invalid value: 0: must be greater than zero",
+                "m.yaml:6:31: The Pod \"p\" is invalid: spec.topologySpreadConstraints[0].topologyKey: Required value: can not be empty",
+                "m.yaml:6:31: The Pod \"p\" is invalid: spec.topologySpreadConstraints[0].whenUnsatisfiable: Unsupported value: \"\": supported values: \"DoNotSchedule\", \"ScheduleAnyway\"",
+            ],
+            Validate(text));
+    }
+
+    [Fact]
     public void NullMetric_IsRequiredTypeNotACrash()
     {
         var text = """

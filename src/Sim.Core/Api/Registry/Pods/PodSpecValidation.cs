@@ -49,6 +49,7 @@ internal static class PodSpecValidation
             yield return FieldError.Invalid(path + ".activeDeadlineSeconds", spec.ActiveDeadlineSeconds.Value, "must be between 1 and 2147483647, inclusive");
         foreach (var e in ObjectMetaValidation.ValidateLabels(spec.NodeSelector, path + ".nodeSelector")) yield return e;
         foreach (var e in AffinityValidation.Validate(spec.Affinity, path + ".affinity")) yield return e;
+        foreach (var e in ValidateTopologySpreadConstraints(spec.TopologySpreadConstraints, path + ".topologySpreadConstraints")) yield return e;
         if (spec.Tolerations is not null)
         {
             for (var i = 0; i < spec.Tolerations.Count; i++)
@@ -66,6 +67,34 @@ internal static class PodSpecValidation
                 if (t.TolerationSeconds is not null && t.Effect != "NoExecute")
                     yield return FieldError.Invalid(tp + ".effect", t.Effect ?? "", "effect must be 'NoExecute' when `tolerationSeconds` is set");
             }
+        }
+    }
+
+    // validateTopologySpreadConstraints, but for node inclusion policies and matchLabelKeys. A null constraint (Go's
+    // zero constraint) is refused here rather than reaching the scheduler with a maxSkew of 0 and no topology key.
+    private static IEnumerable<FieldError> ValidateTopologySpreadConstraints(IList<V1TopologySpreadConstraint>? constraints, string path)
+    {
+        for (var i = 0; i < (constraints?.Count ?? 0); i++)
+        {
+            var c = constraints![i];
+            var cp = $"{path}[{i}]";
+            if (c.MaxSkew <= 0) yield return FieldError.Invalid(cp + ".maxSkew", (long)c.MaxSkew, "must be greater than zero");
+            if (string.IsNullOrEmpty(c.TopologyKey)) yield return FieldError.Required(cp + ".topologyKey", "can not be empty");
+            if (c.WhenUnsatisfiable is not ("DoNotSchedule" or "ScheduleAnyway"))
+                yield return FieldError.NotSupported(cp + ".whenUnsatisfiable", c.WhenUnsatisfiable ?? "", "DoNotSchedule", "ScheduleAnyway");
+            for (var j = i + 1; j < constraints.Count; j++)
+            {
+                if (constraints[j].TopologyKey != c.TopologyKey || constraints[j].WhenUnsatisfiable != c.WhenUnsatisfiable) continue;
+                yield return FieldError.Duplicate(cp + ".{topologyKey, whenUnsatisfiable}", $"{{{c.TopologyKey}, {c.WhenUnsatisfiable}}}");
+                break;
+            }
+            if (c.MinDomains is { } minDomains)
+            {
+                if (minDomains <= 0) yield return FieldError.Invalid(cp + ".minDomains", (long)minDomains, "must be greater than zero");
+                if (c.WhenUnsatisfiable != "DoNotSchedule")
+                    yield return FieldError.Invalid(cp + ".minDomains", (long)minDomains, $"can only use minDomains if whenUnsatisfiable=DoNotSchedule, not {c.WhenUnsatisfiable}");
+            }
+            foreach (var e in Registry.Validate.LabelSelectorSyntax(c.LabelSelector, cp + ".labelSelector")) yield return e;
         }
     }
 
