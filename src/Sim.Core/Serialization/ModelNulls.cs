@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Linq.Expressions;
 using System.Reflection;
+using System.Runtime.InteropServices;
 using k8s.Models;
 
 namespace Sim.Core.Serialization;
@@ -121,16 +122,33 @@ internal static class ModelNulls
 
     private static MethodInfo FillMethodFor(Type type)
     {
-        if (IsModel(type)) return typeof(ModelNulls).GetMethod(nameof(Fill))!;
-        var def = type.GetGenericTypeDefinition();
-        var args = type.GetGenericArguments();
-        var name = def == typeof(IList<>) || def == typeof(List<>) ? nameof(FillList) : nameof(FillDictionary);
-        return typeof(ModelNulls).GetMethod(name, BindingFlags.NonPublic | BindingFlags.Static)!.MakeGenericMethod(args[^1]);
+        var name = IsModel(type) ? nameof(FillModel)
+            : type.GetGenericTypeDefinition() is var def && (def == typeof(IList<>) || def == typeof(List<>)) ? nameof(FillList)
+            : nameof(FillDictionary);
+        var argument = IsModel(type) ? type : type.GetGenericArguments()[^1];
+        return typeof(ModelNulls).GetMethod(name, BindingFlags.NonPublic | BindingFlags.Static)!.MakeGenericMethod(argument);
+    }
+
+    // Objects are nearly always exactly their declared type: their filler is then a static field, not a lookup.
+    private static void FillModel<T>(T value) where T : class
+    {
+        if (value.GetType() == typeof(T)) TypeFiller<T>.Fill?.Invoke(value);
+        else Fill(value);
+    }
+
+    private static class TypeFiller<T>
+    {
+        public static readonly Action<object>? Fill = FillerFor(typeof(T));
     }
 
     // Returns the list itself, or a filled copy when it held a null and cannot be written.
     private static IList<T> FillList<T>(IList<T> list)
     {
+        if (list is List<T> writable)
+        {
+            foreach (ref var item in CollectionsMarshal.AsSpan(writable)) Element<T>.TryFill(ref item);
+            return list;
+        }
         var result = list;
         for (var i = 0; i < result.Count; i++)
         {
@@ -145,10 +163,22 @@ internal static class ModelNulls
     private static IDictionary<string, T> FillDictionary<T>(IDictionary<string, T> map)
     {
         List<(string Key, T Value)>? changes = null;
-        foreach (var (key, value) in map)
+        if (map is Dictionary<string, T> concrete)
         {
-            var filled = value;
-            if (Element<T>.TryFill(ref filled)) (changes ??= []).Add((key, filled));
+            // Enumerated as the concrete type: the interface's enumerator would be boxed on every write.
+            foreach (var (key, value) in concrete)
+            {
+                var filled = value;
+                if (Element<T>.TryFill(ref filled)) (changes ??= []).Add((key, filled));
+            }
+        }
+        else
+        {
+            foreach (var (key, value) in map)
+            {
+                var filled = value;
+                if (Element<T>.TryFill(ref filled)) (changes ??= []).Add((key, filled));
+            }
         }
         if (changes is null) return map;
         var result = map.IsReadOnly ? new Dictionary<string, T>(map, StringComparer.Ordinal) : map;
@@ -175,7 +205,7 @@ internal static class ModelNulls
             if (!Descend) return false;
             if (Inner is null)
             {
-                ModelNulls.Fill(value);
+                FillModelElement(value);
                 return false;
             }
             var filled = Inner(value);
@@ -183,6 +213,14 @@ internal static class ModelNulls
             value = filled;
             return true;
         }
+
+        private static void FillModelElement(T value)
+        {
+            if (value!.GetType() == typeof(T)) ElementFiller?.Invoke(value);
+            else ModelNulls.Fill(value);
+        }
+
+        private static readonly Action<object>? ElementFiller = Descend && IsModel(typeof(T)) ? FillerFor(typeof(T)) : null;
 
         private static Func<T, T> BuildInner()
         {
