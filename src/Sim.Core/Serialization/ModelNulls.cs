@@ -15,7 +15,8 @@ namespace Sim.Core.Serialization;
 /// <remarks>
 /// A null field (not an element) stays null: Kubernetes' optional fields are pointers, slices and maps whose zero is nil,
 /// which KubeSim's models already read as absent. Elements with no zero KubeSim could hold (<c>interface{}</c>, a
-/// <c>metav1.Time</c>) stay null, as Go's nil.
+/// <c>metav1.Time</c>) stay null, as Go's nil. A null <c>[]byte</c> map value (Secret data) becomes no bytes: Go decodes a
+/// nil slice, but it reads back from etcd's protobuf as an empty one, which is what the API returns.
 /// </remarks>
 internal static class ModelNulls
 {
