@@ -1,5 +1,8 @@
+using System.Collections;
 using k8s.Models;
 using Sim.Core.Api;
+using Sim.Core.Manifests;
+using Sim.Core.Serialization;
 
 namespace Sim.Core.Tests.Api;
 
@@ -87,5 +90,67 @@ public class ApiServerNullElementTests
 
         Assert.False(result.IsSuccess);
         Assert.Contains(result.Error!.Code, new[] { 400, 422 });
+    }
+
+    [Fact]
+    public void Create_SeedObjectsWithANullElementAnywhere_NeverThrow()
+    {
+        var failures = new List<string>();
+        var tried = 0;
+        foreach (var file in Some.SeedManifests)
+        {
+            var original = ManifestLoader.LoadFile(Path.Combine(Some.SeedManifestDirectory, file)).Documents.Single().Object;
+            for (var position = 0; ; position++)
+            {
+                var copy = ModelCopy.Clone(original);
+                if (NullOut(copy, position) is not { } where) break;
+                tried++;
+                try
+                {
+                    Some.Server().Create(copy);
+                }
+                catch (Exception e)
+                {
+                    failures.Add($"{file} {where}: {e.GetType().Name} {e.Message}");
+                }
+            }
+        }
+        Assert.True(tried > 20, $"only {tried} positions");
+        Assert.Empty(failures);
+    }
+
+    // Sets the n-th list element or map value (depth first) to null; returns where, or null when there are fewer.
+    private static string? NullOut(object root, int n)
+    {
+        var seen = 0;
+        string? found = null;
+        void Walk(object node, string path)
+        {
+            if (found is not null) return;
+            foreach (var p in node.GetType().GetProperties())
+            {
+                if (p.GetIndexParameters().Length > 0 || p.GetValue(node) is not { } value || value is string) continue;
+                if (value is IList list && p.PropertyType.IsGenericType)
+                {
+                    for (var i = 0; i < list.Count && found is null; i++)
+                    {
+                        if (seen++ == n) { list[i] = null; found = $"{path}.{p.Name}[{i}]"; return; }
+                        if (list[i] is { } item && item.GetType().Namespace == "k8s.Models") Walk(item, $"{path}.{p.Name}[{i}]");
+                    }
+                }
+                else if (value is IDictionary map && p.PropertyType.IsGenericType)
+                {
+                    foreach (var key in map.Keys.Cast<object>().ToList())
+                        if (seen++ == n) { map[key] = null; found = $"{path}.{p.Name}[{key}]"; return; }
+                }
+                else if (value.GetType().Namespace == "k8s.Models" && value is not ResourceQuantity and not IntOrString)
+                {
+                    Walk(value, path + "." + p.Name);
+                }
+                if (found is not null) return;
+            }
+        }
+        Walk(root, "");
+        return found;
     }
 }
