@@ -27,6 +27,8 @@ public sealed partial class ApiServer
 
     private ApiResult<KubeObject> CreateCore(KubeObject obj, WriteOptions? options, bool admitOnly)
     {
+        // A request body is JSON, which cannot put a C# null where Go holds a value: read such nulls as the zero value.
+        ModelNulls.Fill(obj);
         obj = Conversion.ToStoredVersion(obj);
         var kind = ResourceKinds.ForType(obj.GetType());
         var strategy = StrategyFor(kind);
@@ -93,6 +95,7 @@ public sealed partial class ApiServer
 
     private ApiResult<KubeObject> UpdateCore(KubeObject obj, bool statusOnly, WriteOptions? options)
     {
+        ModelNulls.Fill(obj);
         obj = Conversion.ToStoredVersion(obj);
         var kind = ResourceKinds.ForType(obj.GetType());
         var strategy = StrategyFor(kind);
@@ -331,6 +334,7 @@ public sealed partial class ApiServer
         var ns = ModelCopy.ShallowCopy(existing);
         ns.Metadata = ModelCopy.ShallowCopy(existing.Metadata);
         ns.Spec = new V1NamespaceSpec { Finalizers = specFinalizers.Count == 0 ? null! : [.. specFinalizers] };
+        ModelNulls.Fill(ns.Spec);
         var type = ShouldDeleteDuringUpdate(ns) ? WatchEventType.Deleted : WatchEventType.Modified;
         return (V1Namespace)Commit(ResourceKinds.Namespace, type, ns, existing);
     }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using k8s.Models;
 using Sim.Core.Serialization;
@@ -60,7 +61,7 @@ internal sealed partial class YamlToJson
                 {
                     var childPath = path + "[" + k.Value + "]";
                     _positions.TryAdd(childPath, k.Start);
-                    result[k.Value] = ConvertNode(v, shape.Element!, childPath, owner);
+                    result[k.Value] = IsNull(v) ? ZeroOf(shape.Element!) : ConvertNode(v, shape.Element!, childPath, owner);
                 }
                 return result;
             case ShapeKind.List:
@@ -70,7 +71,7 @@ internal sealed partial class YamlToJson
                 {
                     var childPath = path + "[" + i + "]";
                     _positions.TryAdd(childPath, seq.Items[i].Start);
-                    array.Add(ConvertNode(seq.Items[i], shape.Element!, childPath, owner));
+                    array.Add(IsNull(seq.Items[i]) ? ZeroOf(shape.Element!) : ConvertNode(seq.Items[i], shape.Element!, childPath, owner));
                 }
                 return array;
             case ShapeKind.Any:
@@ -139,6 +140,13 @@ internal sealed partial class YamlToJson
         }
         return JsonValue.Create(scalar.Value);
     }
+
+    private static bool IsNull(YNode node) => node is YScalar s && YamlScalars.IsNull(s);
+
+    // encoding/json, which kube-apiserver decodes with, leaves a null list element or map value at its type's zero
+    // value: [null] is one empty container, {"cpu": null} the zero quantity, {"app": null} an empty label value.
+    private static JsonNode? ZeroOf(FieldShape element) =>
+        ModelNulls.ZeroOf(element.ClrType) is { } zero ? JsonSerializer.SerializeToNode(zero, zero.GetType(), KubeJson.Options) : null;
 
     [System.Text.RegularExpressions.GeneratedRegex(@"\[[^\]]*\]")]
     private static partial System.Text.RegularExpressions.Regex IndexOrKey();

@@ -40,12 +40,17 @@ internal static class ObjectMetaValidation
             foreach (var e in ValidateAnnotations(meta.Annotations, path == "metadata" ? "metadata.annotations" : path + ".annotations")) yield return e;
         if (meta.OwnerReferences is { Count: > 0 })
             foreach (var e in ValidateOwnerReferences(meta.OwnerReferences, path == "metadata" ? "metadata.ownerReferences" : path + ".ownerReferences")) yield return e;
-        if (meta.Finalizers is not null)
+        if (meta.Finalizers is { Count: > 0 } finalizers)
         {
-            for (var i = 0; i < meta.Finalizers.Count; i++)
+            // apimachinery's ValidateFinalizers names the list, not the entry; the core API's own rule that follows
+            // (validateKubeFinalizerName) names the entry.
+            foreach (var f in finalizers)
+                foreach (var message in Labels.QualifiedNameErrors(f))
+                    yield return FieldError.Invalid(path + ".finalizers", f, message);
+            for (var i = 0; i < finalizers.Count; i++)
             {
-                if (Labels.ValidateQualifiedName(meta.Finalizers[i]) is { } fe)
-                    yield return FieldError.Invalid($"{path}.finalizers[{i}]", meta.Finalizers[i], fe);
+                if (!finalizers[i].Contains('/') && finalizers[i] is not (Finalizers.Kubernetes or Finalizers.Orphan or Finalizers.ForegroundDeletion))
+                    yield return FieldError.Invalid($"{path}.finalizers[{i}]", finalizers[i], "name is neither a standard finalizer name nor is it fully qualified");
             }
         }
     }
@@ -66,7 +71,7 @@ internal static class ObjectMetaValidation
         // Errors are reported in key order, as Kubernetes sorts map keys.
         foreach (var (key, value) in labels.OrderBy(kv => kv.Key, StringComparer.Ordinal))
         {
-            if (Labels.ValidateQualifiedName(key) is { } keyError) yield return FieldError.Invalid(path, key, keyError);
+            foreach (var keyError in Labels.QualifiedNameErrors(key)) yield return FieldError.Invalid(path, key, keyError);
             if (Labels.ValidateValue(value) is { } valueError) yield return FieldError.Invalid(path, value, valueError);
         }
     }
@@ -77,7 +82,7 @@ internal static class ObjectMetaValidation
         long total = 0;
         foreach (var (key, value) in annotations.OrderBy(kv => kv.Key, StringComparer.Ordinal))
         {
-            if (Labels.ValidateQualifiedName(key.ToLowerInvariant()) is { } keyError) yield return FieldError.Invalid(path, key, keyError);
+            foreach (var keyError in Labels.QualifiedNameErrors(key.ToLowerInvariant())) yield return FieldError.Invalid(path, key, keyError);
             total += key.Length + value.Length;
         }
         if (total > TotalAnnotationSizeLimit)

@@ -45,9 +45,17 @@ internal static class Validate
                     yield return FieldError.Invalid(p + ".operator", e.OperatorProperty ?? "", "not a valid selector operator");
                     break;
             }
-            if (Labels.ValidateQualifiedName(e.Key ?? "") is { } keyError) yield return FieldError.Invalid(p + ".key", e.Key ?? "", keyError);
+            foreach (var keyError in Labels.QualifiedNameErrors(e.Key ?? "")) yield return FieldError.Invalid(p + ".key", e.Key ?? "", keyError);
+            for (var j = 0; j < (e.Values?.Count ?? 0); j++)
+                if (Labels.ValidateValue(e.Values![j]) is { } valueError) yield return FieldError.Invalid($"{p}.values[{j}]", e.Values[j], valueError);
         }
     }
+
+    /// <summary>
+    /// Whether <c>metav1.LabelSelectorAsSelector</c> accepts the selector: it builds each requirement with the same
+    /// checks as <see cref="LabelSelectorSyntax"/>, so a selector it refuses is one with a syntax error.
+    /// </summary>
+    public static bool SelectorParses(V1LabelSelector? selector) => !LabelSelectorSyntax(selector, "").Any();
 
     /// <summary>Go's <c>%#v</c>-like rendering of a label selector, as immutability errors print it.</summary>
     public static GoLiteral SelectorValue(V1LabelSelector? s)
@@ -57,16 +65,18 @@ internal static class Validate
         var exprs = s.MatchExpressions is null || s.MatchExpressions.Count == 0
             ? "[]v1.LabelSelectorRequirement(nil)"
             : "[]v1.LabelSelectorRequirement{" + string.Join(", ", s.MatchExpressions.Select(e =>
-                $"v1.LabelSelectorRequirement{{Key:{GoValue.Quote(e.Key ?? "")}, Operator:{GoValue.Quote(e.OperatorProperty ?? "")}, Values:[]string{{{string.Join(", ", (e.Values ?? []).Select(GoValue.Quote))}}}}}")) + "}";
+                $"v1.LabelSelectorRequirement{{Key:{GoValue.Quote(e.Key ?? "")}, Operator:{GoValue.Quote(e.OperatorProperty ?? "")}, Values:{(e.Values is null ? "[]string(nil)" : "[]string{" + string.Join(", ", e.Values.Select(v => GoValue.Quote(v))) + "}")}}}")) + "}";
         return new GoLiteral($"v1.LabelSelector{{MatchLabels:{labels}, MatchExpressions:{exprs}}}");
     }
 
     /// <summary>
     /// Workload selector rules: required (a DaemonSet's is not, <paramref name="selectorRequired"/>), non-empty,
     /// valid, and matching the template's labels. A missing selector selects nothing, so it also fails to match the
-    /// template, as upstream reports both; an empty one selects everything and is only reported as empty.
+    /// template, as upstream reports both; an empty one selects everything and is only reported as empty. A selector
+    /// that does not parse matches nothing: the kinds whose validation then says so pass their words as
+    /// <paramref name="unparsable"/> (Deployment and ReplicaSet "invalid label selector", StatefulSet nothing after the value).
     /// </summary>
-    public static IEnumerable<FieldError> SelectorMatchesTemplate(V1LabelSelector? selector, V1PodTemplateSpec? template, string kindForEmpty, bool selectorRequired = true)
+    public static IEnumerable<FieldError> SelectorMatchesTemplate(V1LabelSelector? selector, V1PodTemplateSpec? template, string kindForEmpty, bool selectorRequired = true, string? unparsable = null)
     {
         LabelSelector parsed;
         if (selector is null)
@@ -76,14 +86,23 @@ internal static class Validate
         }
         else
         {
-            foreach (var e in LabelSelectorSyntax(selector, "spec.selector")) yield return e;
+            var syntaxErrors = 0;
+            foreach (var e in LabelSelectorSyntax(selector, "spec.selector"))
+            {
+                syntaxErrors++;
+                yield return e;
+            }
             var empty = (selector.MatchLabels is null || selector.MatchLabels.Count == 0) && (selector.MatchExpressions is null || selector.MatchExpressions.Count == 0);
             if (empty)
             {
                 yield return FieldError.Invalid("spec.selector", SelectorValue(selector), $"empty selector is invalid for {kindForEmpty}");
                 yield break;
             }
-            if (!LabelSelector.TryFromV1(selector, out parsed, out _)) yield break;
+            if (syntaxErrors > 0 || !LabelSelector.TryFromV1(selector, out parsed, out _))
+            {
+                if (unparsable is not null) yield return FieldError.Invalid("spec.selector", SelectorValue(selector), unparsable);
+                yield break;
+            }
         }
         var labels = template?.Metadata?.Labels;
         if (!parsed.Matches(labels))

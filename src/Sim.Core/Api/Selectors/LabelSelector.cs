@@ -164,7 +164,7 @@ public sealed class LabelSelector
                     return false;
                 }
                 Array.Sort(values, StringComparer.Ordinal);
-                reqs.Add(new LabelRequirement(e.Key, op, values));
+                reqs.Add(new LabelRequirement(e.Key ?? "", op, values));
             }
         }
         result = new LabelSelector(reqs.OrderBy(r => r.Key, StringComparer.Ordinal).ToArray(), false);

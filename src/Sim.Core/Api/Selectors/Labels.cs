@@ -23,9 +23,16 @@ public static partial class Labels
         return null;
     }
 
-    /// <summary>Null when <paramref name="key"/> is a valid qualified name (label or annotation key); otherwise the message.</summary>
-    public static string? ValidateQualifiedName(string key)
+    /// <summary>Null when <paramref name="key"/> is a valid qualified name (label or annotation key); otherwise the first message.</summary>
+    public static string? ValidateQualifiedName(string key) => QualifiedNameErrors(key) is [var first, ..] ? first : null;
+
+    /// <summary>
+    /// Every message Kubernetes' <c>IsQualifiedName</c> gives for <paramref name="key"/> (none when valid): an empty
+    /// name part, for one, is both empty and unlike the pattern, and validation reports each.
+    /// </summary>
+    public static IReadOnlyList<string> QualifiedNameErrors(string key)
     {
+        List<string>? errors = null;
         var parts = key.Split('/');
         string name;
         switch (parts.Length)
@@ -34,17 +41,17 @@ public static partial class Labels
                 name = parts[0];
                 break;
             case 2:
-                if (parts[0].Length == 0) return "prefix part must be non-empty";
-                if (Names.ValidateDns1123Subdomain(parts[0]) is { } prefixError) return "prefix part " + prefixError;
+                if (parts[0].Length == 0) (errors ??= []).Add("prefix part must be non-empty");
+                else if (Names.ValidateDns1123Subdomain(parts[0]) is { } prefixError) (errors ??= []).Add("prefix part " + prefixError);
                 name = parts[1];
                 break;
             default:
-                return "a qualified name must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '" + QualifiedNameFmt + "') with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')";
+                return ["a qualified name must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '" + QualifiedNameFmt + "') with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')"];
         }
-        if (name.Length == 0) return "name part must be non-empty";
-        if (name.Length > 63) return "name part must be no more than 63 characters";
+        if (name.Length == 0) (errors ??= []).Add("name part must be non-empty");
+        else if (name.Length > 63) (errors ??= []).Add("name part must be no more than 63 characters");
         if (!QualifiedName().IsMatch(name))
-            return "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '" + QualifiedNameFmt + "')";
-        return null;
+            (errors ??= []).Add("name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '" + QualifiedNameFmt + "')");
+        return errors ?? (IReadOnlyList<string>)[];
     }
 }

@@ -59,6 +59,9 @@ internal sealed class HorizontalPodAutoscalerStrategy : KindStrategy<V2Horizonta
         {
             var metric = spec.Metrics![i];
             var p = $"spec.metrics[{i}]";
+            if (string.IsNullOrEmpty(metric.Type)) yield return FieldError.Required(p + ".type", "must specify a metric source type");
+            // Upstream's validateMetricSpec reports an unknown type twice (its switch's default repeats it); the
+            // aggregate message prints it once, as here.
             if (metric.Type is not ("Object" or "Pods" or "Resource" or "ContainerResource" or "External"))
             {
                 yield return FieldError.NotSupported(p + ".type", metric.Type ?? "", "ContainerResource", "External", "Object", "Pods", "Resource");

@@ -1,3 +1,4 @@
+using System.Globalization;
 using k8s.Models;
 
 namespace Sim.Core.Api.Registry.Core;
@@ -69,6 +70,19 @@ internal sealed class ServiceStrategy : KindStrategy<V1Service>
             else if (!string.IsNullOrEmpty(p.Name) && !names.Add(p.Name)) yield return FieldError.Duplicate(path + ".name", p.Name);
             if (p.Port is < 1 or > 65535) yield return FieldError.Invalid(path + ".port", (long)p.Port, "must be between 1 and 65535, inclusive");
             if (p.Protocol is { } proto && proto is not ("TCP" or "UDP" or "SCTP")) yield return FieldError.NotSupported(path + ".protocol", proto, "SCTP", "TCP", "UDP");
+            // ValidatePortNumOrName. Defaulting made a missing targetPort the port, so a null port entry (port 0) has an
+            // invalid targetPort too.
+            if (p.TargetPort?.Value is { } target)
+            {
+                if (int.TryParse(target, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n))
+                {
+                    if (n is < 1 or > 65535) yield return FieldError.Invalid(path + ".targetPort", (long)n, "must be between 1 and 65535, inclusive");
+                }
+                else
+                {
+                    foreach (var message in Pods.PodSpecValidation.PortNameErrors(target)) yield return FieldError.Invalid(path + ".targetPort", target, message);
+                }
+            }
             if (p.NodePort is { } np && np != 0 && (np < 30000 || np > 32767))
                 yield return FieldError.Invalid(path + ".nodePort", (long)np, "provided port is not in the valid range. The range of valid ports is 30000-32767");
             if (p.NodePort is { } cnp && cnp != 0 && spec.Type is "ClusterIP" or null)

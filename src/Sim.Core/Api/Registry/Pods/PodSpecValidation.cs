@@ -48,6 +48,8 @@ internal static class PodSpecValidation
         if (spec.ActiveDeadlineSeconds is <= 0)
             yield return FieldError.Invalid(path + ".activeDeadlineSeconds", spec.ActiveDeadlineSeconds.Value, "must be between 1 and 2147483647, inclusive");
         foreach (var e in ObjectMetaValidation.ValidateLabels(spec.NodeSelector, path + ".nodeSelector")) yield return e;
+        foreach (var e in AffinityValidation.Validate(spec.Affinity, path + ".affinity")) yield return e;
+        foreach (var e in ValidateTopologySpreadConstraints(spec.TopologySpreadConstraints, path + ".topologySpreadConstraints")) yield return e;
         if (spec.Tolerations is not null)
         {
             for (var i = 0; i < spec.Tolerations.Count; i++)
@@ -65,6 +67,34 @@ internal static class PodSpecValidation
                 if (t.TolerationSeconds is not null && t.Effect != "NoExecute")
                     yield return FieldError.Invalid(tp + ".effect", t.Effect ?? "", "effect must be 'NoExecute' when `tolerationSeconds` is set");
             }
+        }
+    }
+
+    // validateTopologySpreadConstraints, but for node inclusion policies and matchLabelKeys. A null constraint (Go's
+    // zero constraint) is refused here rather than reaching the scheduler with a maxSkew of 0 and no topology key.
+    private static IEnumerable<FieldError> ValidateTopologySpreadConstraints(IList<V1TopologySpreadConstraint>? constraints, string path)
+    {
+        for (var i = 0; i < (constraints?.Count ?? 0); i++)
+        {
+            var c = constraints![i];
+            var cp = $"{path}[{i}]";
+            if (c.MaxSkew <= 0) yield return FieldError.Invalid(cp + ".maxSkew", (long)c.MaxSkew, "must be greater than zero");
+            if (string.IsNullOrEmpty(c.TopologyKey)) yield return FieldError.Required(cp + ".topologyKey", "can not be empty");
+            if (c.WhenUnsatisfiable is not ("DoNotSchedule" or "ScheduleAnyway"))
+                yield return FieldError.NotSupported(cp + ".whenUnsatisfiable", c.WhenUnsatisfiable ?? "", "DoNotSchedule", "ScheduleAnyway");
+            for (var j = i + 1; j < constraints.Count; j++)
+            {
+                if (constraints[j].TopologyKey != c.TopologyKey || constraints[j].WhenUnsatisfiable != c.WhenUnsatisfiable) continue;
+                yield return FieldError.Duplicate(cp + ".{topologyKey, whenUnsatisfiable}", $"{{{c.TopologyKey}, {c.WhenUnsatisfiable}}}");
+                break;
+            }
+            if (c.MinDomains is { } minDomains)
+            {
+                if (minDomains <= 0) yield return FieldError.Invalid(cp + ".minDomains", (long)minDomains, "must be greater than zero");
+                if (c.WhenUnsatisfiable != "DoNotSchedule")
+                    yield return FieldError.Invalid(cp + ".minDomains", (long)minDomains, $"can only use minDomains if whenUnsatisfiable=DoNotSchedule, not {c.WhenUnsatisfiable}");
+            }
+            foreach (var e in Registry.Validate.LabelSelectorSyntax(c.LabelSelector, cp + ".labelSelector")) yield return e;
         }
     }
 
@@ -105,14 +135,25 @@ internal static class PodSpecValidation
                     yield return FieldError.NotSupported(pp2 + ".protocol", proto, "SCTP", "TCP", "UDP");
             }
         }
+        // ValidateEnv and ValidateEnvFrom, for what a null entry (Go's zero entry) lacks; names are not checked further.
+        for (var i = 0; i < (c.Env?.Count ?? 0); i++)
+            if (string.IsNullOrEmpty(c.Env![i].Name)) yield return FieldError.Required($"{path}.env[{i}].name");
+        foreach (var source in c.EnvFrom ?? [])
+        {
+            if (source.ConfigMapRef is null && source.SecretRef is null)
+                yield return FieldError.Invalid(path + ".envFrom", "", "must specify one of: `configMapRef` or `secretRef`");
+            else if (source.ConfigMapRef is not null && source.SecretRef is not null)
+                yield return FieldError.Invalid(path + ".envFrom", "", "may not have more than one field specified at a time");
+        }
         if (c.VolumeMounts is not null)
         {
             for (var i = 0; i < c.VolumeMounts.Count; i++)
             {
                 var m = c.VolumeMounts[i];
                 var mp = $"{path}.volumeMounts[{i}]";
+                // ValidateVolumeMounts: an empty name is both missing and matches no volume.
                 if (string.IsNullOrEmpty(m.Name)) yield return FieldError.Required(mp + ".name");
-                else if (!volumes.Contains(m.Name)) yield return new FieldError(FieldErrorType.NotFound, mp + ".name", GoValue.Quote(m.Name), "");
+                if (!volumes.Contains(m.Name ?? "")) yield return new FieldError(FieldErrorType.NotFound, mp + ".name", GoValue.Quote(m.Name ?? ""), "");
                 if (string.IsNullOrEmpty(m.MountPath)) yield return FieldError.Required(mp + ".mountPath");
             }
         }

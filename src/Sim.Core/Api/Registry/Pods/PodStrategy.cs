@@ -68,7 +68,8 @@ internal sealed class PodStrategy : KindStrategy<V1Pod>
         string? volumeName = null;
         foreach (var v in spec.Volumes ?? [])
         {
-            if (!v.Name.StartsWith("kube-api-access-", StringComparison.Ordinal)) continue;
+            // A volume without a name (Go's zero volume) is refused by validation, which runs after admission.
+            if (v.Name?.StartsWith("kube-api-access-", StringComparison.Ordinal) != true) continue;
             volumeName = v.Name;
             break;
         }

@@ -37,8 +37,10 @@ internal sealed class DeploymentStrategy : KindStrategy<V1Deployment>
     {
         var spec = d.Spec;
         foreach (var e in Registry.Validate.NonNegative("spec.replicas", spec.Replicas)) yield return e;
-        foreach (var e in Registry.Validate.SelectorMatchesTemplate(spec.Selector, spec.Template, "deployment")) yield return e;
-        foreach (var e in WorkloadTemplate.Validate(spec.Template, "spec.template")) yield return e;
+        foreach (var e in Registry.Validate.SelectorMatchesTemplate(spec.Selector, spec.Template, "deployment", unparsable: "invalid label selector")) yield return e;
+        // Upstream validates the template only against a selector it could parse.
+        if (Registry.Validate.SelectorParses(spec.Selector))
+            foreach (var e in WorkloadTemplate.Validate(spec.Template, "spec.template")) yield return e;
         foreach (var e in ValidateStrategy(spec.Strategy)) yield return e;
         foreach (var e in Registry.Validate.NonNegative("spec.minReadySeconds", spec.MinReadySeconds)) yield return e;
         foreach (var e in Registry.Validate.NonNegative("spec.revisionHistoryLimit", spec.RevisionHistoryLimit)) yield return e;

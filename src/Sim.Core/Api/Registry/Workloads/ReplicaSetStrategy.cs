@@ -18,8 +18,10 @@ internal sealed class ReplicaSetStrategy : KindStrategy<V1ReplicaSet>
         var spec = rs.Spec;
         foreach (var e in Registry.Validate.NonNegative("spec.replicas", spec.Replicas)) yield return e;
         foreach (var e in Registry.Validate.NonNegative("spec.minReadySeconds", spec.MinReadySeconds)) yield return e;
-        foreach (var e in Registry.Validate.SelectorMatchesTemplate(spec.Selector, spec.Template, "deployment" /* sic: upstream ValidateReplicaSetSpec says so */)) yield return e;
-        foreach (var e in WorkloadTemplate.Validate(spec.Template, "spec.template")) yield return e;
+        foreach (var e in Registry.Validate.SelectorMatchesTemplate(spec.Selector, spec.Template, "deployment" /* sic: upstream ValidateReplicaSetSpec says so */, unparsable: "invalid label selector")) yield return e;
+        // Upstream validates the template only against a selector it could parse.
+        if (Registry.Validate.SelectorParses(spec.Selector))
+            foreach (var e in WorkloadTemplate.Validate(spec.Template, "spec.template")) yield return e;
     }
 
     protected override IEnumerable<FieldError> ValidateUpdate(V1ReplicaSet rs, V1ReplicaSet old) =>
