@@ -107,4 +107,17 @@ public class ScenarioHardeningTests
     public void ANodeCpuThatIsNoQuantityIsRefusedNotACrash(string cpu) =>
         Assert.Equal($"scenario.yaml:2:34: \"cpu\" must be a positive Kubernetes quantity such as \"4\", \"500m\" or \"8Gi\", got \"{cpu}\"",
             OnlyError($"name: x\ncluster: {{nodes: {{count: 1, cpu: \"{cpu}\"}}}}\n" + Step));
+
+    [Fact]
+    public void ADurationWithALineBreakIsQuotedOnOneLine() =>
+        Assert.Equal("scenario.yaml:3:9: bad duration for \"at\": invalid duration \"a\\nb\" (expected a duration such as 250ms, 90s, 5m or 1h30m)",
+            OnlyError("name: x\nsteps:\n  - at: \"a\\nb\"\n    expect: [{pods: {}, count: 0}]\n"));
+
+    [Fact]
+    public void AManifestPathWithALineBreakIsQuotedOnOneLine()
+    {
+        var error = OnlyError("name: x\nsteps:\n  - at: 0s\n    apply: \"a\\nb\"\n");
+        Assert.StartsWith("scenario.yaml:4:12: manifest file \"a\\nb\" not found (looked for \"", error, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', error);
+    }
 }

@@ -30,7 +30,7 @@ public static class GoDuration
         var s = orig;
         if (s.Length == 0)
         {
-            error = $"invalid duration \"{orig}\"";
+            error = $"invalid duration {Sim.Core.Api.GoValue.Quote(orig)}";
             return false;
         }
         var negative = false;
@@ -45,7 +45,7 @@ public static class GoDuration
         }
         if (s.Length == 0)
         {
-            error = $"invalid duration \"{orig}\"";
+            error = $"invalid duration {Sim.Core.Api.GoValue.Quote(orig)}";
             return false;
         }
         decimal totalTicks = 0;
@@ -65,7 +65,7 @@ public static class GoDuration
             }
             if (intPart.Length == 0 && fracPart.Length == 0)
             {
-                error = $"invalid duration \"{orig}\"";
+                error = $"invalid duration {Sim.Core.Api.GoValue.Quote(orig)}";
                 return false;
             }
             var us = i;
@@ -73,13 +73,13 @@ public static class GoDuration
             var unit = s[us..i];
             if (unit.Length == 0)
             {
-                error = $"missing unit in duration \"{orig}\"";
+                error = $"missing unit in duration {Sim.Core.Api.GoValue.Quote(orig)}";
                 return false;
             }
             var match = Array.FindIndex(Units, u => u.Unit == unit);
             if (match < 0)
             {
-                error = $"unknown unit \"{unit}\" in duration \"{orig}\"";
+                error = $"unknown unit {Sim.Core.Api.GoValue.Quote(unit)} in duration {Sim.Core.Api.GoValue.Quote(orig)}";
                 return false;
             }
             decimal value;
@@ -89,14 +89,14 @@ public static class GoDuration
             }
             catch (OverflowException)
             {
-                error = $"invalid duration \"{orig}\"";
+                error = $"invalid duration {Sim.Core.Api.GoValue.Quote(orig)}";
                 return false;
             }
             var perUnit = Units[match].Unit == "ns" ? 0.01m : Units[match].Ticks;
             // Go's durations are int64 nanoseconds: anything past 2562047h47m16.854775807s is invalid there too.
             if (value > MaxTicks / perUnit || (totalTicks += value * perUnit) > MaxTicks)
             {
-                error = $"invalid duration \"{orig}\"";
+                error = $"invalid duration {Sim.Core.Api.GoValue.Quote(orig)}";
                 return false;
             }
         }

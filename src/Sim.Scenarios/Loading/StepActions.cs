@@ -43,7 +43,7 @@ internal static class StepActions
                         : File.Exists(path) ? [path] : null;
                     if (files is null)
                     {
-                        f.Error(s.Start, $"manifest file {GoValue.Quote(s.Value)} not found (looked for {path})");
+                        f.Error(s.Start, $"manifest file {GoValue.Quote(s.Value)} not found (looked for {GoValue.Quote(path)})");
                         return;
                     }
                     if (files.Count == 0)
