@@ -120,4 +120,11 @@ public class ScenarioHardeningTests
         Assert.StartsWith("scenario.yaml:4:12: manifest file \"a\\nb\" not found (looked for \"", error, StringComparison.Ordinal);
         Assert.DoesNotContain('\n', error);
     }
+
+    [Fact]
+    public void ANullNodeLabelValueIsEmptyAsTheApiServerDecodesIt()
+    {
+        using var temp = new TempScenario("name: x\ncluster: {nodes: {count: 1, labels: {zone: ~}}}\n" + Step);
+        Assert.Equal("", ScenarioLoader.LoadFile(temp.Path).Cluster.Nodes[0].Labels["zone"]);
+    }
 }

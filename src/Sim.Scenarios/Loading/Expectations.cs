@@ -50,7 +50,7 @@ internal static class Expectations
     private static PodsExpectation? ReadPods(YMapping map, YamlFields f)
     {
         f.OnlyKeys(map, "a pods expectation", "pods", "count", "atLeast", "atMost");
-        var filters = f.Get(map, "pods") is YScalar { Value: "" or "~" or "null" } ? null : f.Mapping(f.Get(map, "pods")!, "\"pods\"");
+        var filters = f.Get(map, "pods") is YScalar { IsNull: true } ? null : f.Mapping(f.Get(map, "pods")!, "\"pods\"");
         string? selector = null, phase = null, node = null, ns = null, status = null;
         bool? ready = null;
         if (filters is not null)

@@ -118,7 +118,7 @@ internal sealed class YamlFields(string file)
     {
         var node = Get(map, key);
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (node is null || node is YScalar { Value: "" or "~" or "null" }) return result;
+        if (node is null || node is YScalar { IsNull: true }) return result;
         if (node is not YMapping m)
         {
             Error(node.Start, $"{GoValue.Quote(key)} must be a mapping of strings");
@@ -126,7 +126,7 @@ internal sealed class YamlFields(string file)
         }
         foreach (var (k, v) in m.Entries)
         {
-            if (v is YScalar vs) result[k.Value] = vs.Value;
+            if (v is YScalar vs) result[k.Value] = vs.IsNull ? "" : vs.Value; // as the API server decodes a null string map value
             else Error(v.Start, $"\"{key}.{k.Value}\" must be a string");
         }
         return result;
