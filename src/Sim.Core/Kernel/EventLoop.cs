@@ -11,6 +11,8 @@ namespace Sim.Core.Kernel;
 /// Items due at the same instant run in the order they were scheduled, except that deferred items (controllers'
 /// work queues) run after every ordinary item of that instant: a burst of changes reaches a controller as one batch,
 /// as informer and work-queue latency does in a real control plane.
+/// Work due at <see cref="SimTime.MaxValue"/>, the end of time where spans too long to represent saturate (a container
+/// that sleeps 10^20 s), never runs and is not kept.
 /// </remarks>
 public sealed class EventLoop : ISimClock
 {
@@ -43,17 +45,16 @@ public sealed class EventLoop : ISimClock
     public SimTime? NextDue => _agenda.TryPeek(out _, out var order) ? new SimTime(order.Ticks) : null;
 
     /// <summary>Runs <paramref name="work"/> at <paramref name="due"/> (or now, if that has passed).</summary>
-    public void Schedule(SimTime due, Action work)
-    {
-        if (due < Now) due = Now;
-        _agenda.Enqueue(work, new AgendaOrder(due.Ticks, 0, _nextSequence++));
-    }
+    public void Schedule(SimTime due, Action work) => Enqueue(due, 0, work);
 
     /// <summary>Runs <paramref name="work"/> at <paramref name="due"/>, after every ordinary item due at that instant.</summary>
-    public void ScheduleDeferred(SimTime due, Action work)
+    public void ScheduleDeferred(SimTime due, Action work) => Enqueue(due, 1, work);
+
+    private void Enqueue(SimTime due, int phase, Action work)
     {
+        if (due >= SimTime.MaxValue) return; // never
         if (due < Now) due = Now;
-        _agenda.Enqueue(work, new AgendaOrder(due.Ticks, 1, _nextSequence++));
+        _agenda.Enqueue(work, new AgendaOrder(due.Ticks, phase, _nextSequence++));
     }
 
     /// <summary>Runs <paramref name="work"/> at the current instant once everything ordinary due now has run.</summary>

@@ -7,7 +7,7 @@ namespace Sim.Core.Kernel;
 public sealed class VirtualTimeProvider(ISimClock clock) : TimeProvider
 {
     /// <inheritdoc />
-    public override DateTimeOffset GetUtcNow() => new(clock.Now.Ticks, TimeSpan.Zero);
+    public override DateTimeOffset GetUtcNow() => new(clock.Now.ToDateTime());
 
     /// <inheritdoc />
     public override TimeZoneInfo LocalTimeZone => TimeZoneInfo.Utc;

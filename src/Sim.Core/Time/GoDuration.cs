@@ -112,14 +112,11 @@ public static class GoDuration
     /// <summary>Prints as Go does: <c>1h30m0s</c>, <c>1m30s</c>, <c>250ms</c>, <c>1.5s</c>, <c>0s</c>.</summary>
     public static string Format(SimDuration d)
     {
-        var ticks = d.Ticks;
-        if (ticks == 0) return "0s";
+        if (d.Ticks == 0) return "0s";
         var sb = new StringBuilder();
-        if (ticks < 0)
-        {
-            sb.Append('-');
-            ticks = -ticks;
-        }
+        if (d.Ticks < 0) sb.Append('-');
+        // The magnitude as unsigned, because -long.MinValue does not fit a long.
+        var ticks = d.Ticks < 0 ? (ulong)-(d.Ticks + 1) + 1 : (ulong)d.Ticks;
         if (ticks < TimeSpan.TicksPerSecond)
         {
             // Go prints sub-second spans in the largest unit that keeps an integer part.
@@ -137,10 +134,10 @@ public static class GoDuration
         return sb.ToString();
     }
 
-    private static string Fraction(long ticks, long unit)
+    private static string Fraction(ulong ticks, long unit)
     {
-        var whole = ticks / unit;
-        var rest = ticks % unit;
+        var whole = ticks / (ulong)unit;
+        var rest = ticks % (ulong)unit;
         if (rest == 0) return whole.ToString(CultureInfo.InvariantCulture);
         var digits = (int)Math.Round(Math.Log10(unit));
         return whole.ToString(CultureInfo.InvariantCulture) + "." + rest.ToString("D" + digits, CultureInfo.InvariantCulture).TrimEnd('0');

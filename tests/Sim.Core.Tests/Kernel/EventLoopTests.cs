@@ -62,4 +62,31 @@ public class EventLoopTests
         var provider = new VirtualTimeProvider(loop);
         Assert.Equal(new DateTimeOffset(2025, 1, 1, 0, 5, 0, TimeSpan.Zero), provider.GetUtcNow());
     }
+
+    [Fact]
+    public void ScheduleAfter_PastTheEndOfTime_NeverRunsAndIsNotKept()
+    {
+        var loop = new EventLoop(SimTime.DefaultStart);
+        var ran = false;
+        loop.ScheduleAfter(SimDuration.MaxValue, () => ran = true);
+        loop.ScheduleAfter(SimDuration.FromSeconds(long.MaxValue), () => ran = true);
+        loop.Schedule(SimTime.MaxValue, () => ran = true);
+        loop.ScheduleDeferred(SimTime.MaxValue, () => ran = true);
+        Assert.Equal(0, loop.Pending);
+        Assert.Equal(RunOutcome.TimeReached, loop.RunUntil(SimTime.MaxValue));
+        Assert.False(ran);
+        Assert.Equal(SimTime.MaxValue, loop.Now);
+    }
+
+    [Fact]
+    public void RunFor_PastTheEndOfTime_StopsAtTheEndOfTime()
+    {
+        var loop = new EventLoop(SimTime.DefaultStart);
+        var ran = false;
+        loop.ScheduleAfter(SimDuration.FromHours(1), () => ran = true);
+        loop.RunFor(SimDuration.MaxValue);
+        Assert.True(ran);
+        Assert.Equal(SimTime.MaxValue, loop.Now);
+        Assert.Equal(new DateTimeOffset(DateTime.MaxValue), new VirtualTimeProvider(loop).GetUtcNow());
+    }
 }
