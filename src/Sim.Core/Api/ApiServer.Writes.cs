@@ -4,6 +4,7 @@ using k8s.Models;
 using Sim.Core.Api.Patch;
 using Sim.Core.Api.Registry;
 using Sim.Core.Serialization;
+using Sim.Core.Time;
 
 namespace Sim.Core.Api;
 
@@ -259,7 +260,7 @@ public sealed partial class ApiServer
             // Already terminating: a DELETE may only shorten the grace period.
             if (grace is { } g && (old.DeletionGracePeriodSeconds ?? 0) > g)
             {
-                var deadline = Loop.Now.ToKubeTime().AddSeconds(g);
+                var deadline = GraceDeadline(g);
                 if (deadline < old.DeletionTimestamp) meta.DeletionTimestamp = deadline;
                 meta.DeletionGracePeriodSeconds = g;
                 changed = true;
@@ -271,7 +272,7 @@ public sealed partial class ApiServer
 
         if (grace is > 0)
         {
-            meta.DeletionTimestamp = Loop.Now.ToKubeTime().AddSeconds(grace.Value);
+            meta.DeletionTimestamp = GraceDeadline(grace.Value);
             meta.DeletionGracePeriodSeconds = grace;
             strategy.PrepareForDelete(next);
             return CommitOk(kind, WatchEventType.Modified, next, existing);
@@ -285,6 +286,10 @@ public sealed partial class ApiServer
         }
         return CommitOk(kind, WatchEventType.Deleted, next, existing);
     }
+
+    // Kubernetes accepts any int64 grace period; one that runs past the year 9999 ends at the end of time, which is
+    // written as 9999-12-31T23:59:59Z (Go's own arithmetic would wrap around instead).
+    private DateTime GraceDeadline(long graceSeconds) => (Loop.Now + SimDuration.FromSeconds(graceSeconds)).ToKubeTime();
 
     private static bool EnsureFinalizer(V1ObjectMeta meta, string finalizer, bool present)
     {

@@ -87,8 +87,9 @@ public sealed record ContainerProgram(SimDuration? RunFor, int ExitCode, IReadOn
                     status = 0;
                     break;
                 case "sleep":
+                    if (words.Length > 1 && IsInfinite(words[1])) return new ContainerProgram(null, 0, output, false);
+                    // A sleep too long to represent saturates, and so does the sum: the container simply never exits.
                     if (words.Length > 1 && ParseSleep(words[1]) is { } span) elapsed += span;
-                    else if (words.Length > 1 && words[1] == "infinity") return new ContainerProgram(null, 0, output, false);
                     status = 0;
                     break;
                 case "true" or ":":
@@ -112,7 +113,11 @@ public sealed record ContainerProgram(SimDuration? RunFor, int ExitCode, IReadOn
         script.Split([";", "&&", "||", "\n"], StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
             .Select(c => c.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(w => w.Trim('"', '\'')).ToArray());
 
-    /// <summary>GNU sleep's argument: a number with an optional s, m, h or d suffix.</summary>
+    // GNU sleep reads "inf" and "infinity" in any case (strtod); busybox's sleep special-cases "inf" too.
+    private static bool IsInfinite(string text) =>
+        text.Equals("inf", StringComparison.OrdinalIgnoreCase) || text.Equals("infinity", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>GNU sleep's argument: a number with an optional s, m, h or d suffix; null when it is not one.</summary>
     private static SimDuration? ParseSleep(string text)
     {
         var unit = 1.0;
@@ -122,6 +127,7 @@ public sealed record ContainerProgram(SimDuration? RunFor, int ExitCode, IReadOn
             unit = text[^1] switch { 's' => 1, 'm' => 60, 'h' => 3600, 'd' => 86400, _ => double.NaN };
             number = text[..^1];
         }
+        // v >= 0 also refuses NaN; an infinite product saturates to the longest span.
         return double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && !double.IsNaN(unit) && v >= 0
             ? SimDuration.FromSeconds(v * unit)
             : null;

@@ -106,4 +106,37 @@ public class DeletionTests
         var refused = server.Create(Some.Pod("late", "team"));
         Assert.Equal("pods \"late\" is forbidden: unable to create new content in namespace team because it is being terminated", refused.Error!.Message);
     }
+
+    [Theory]
+    [InlineData(long.MaxValue)]
+    [InlineData(922_337_203_686L)]
+    [InlineData(252_423_993_600L)] // 2025 plus this many seconds is the year 10024
+    public void Delete_GracePeriodPastTheYear9999_MarksThePodTerminatingUntilTheEndOfTime(long grace)
+    {
+        var server = Some.Server();
+        server.Create(Some.Pod()).Unwrap();
+        server.Bind("default", "web", "node-1").Unwrap();
+        var marked = server.Delete(ResourceKinds.Pod, "default", "web", new DeleteOptions { GracePeriodSeconds = grace }).Unwrap();
+        Assert.Equal(grace, marked.Metadata.DeletionGracePeriodSeconds);
+        Assert.Equal(new DateTime(9999, 12, 31, 23, 59, 59, DateTimeKind.Utc), marked.Metadata.DeletionTimestamp);
+        Assert.True(server.Get(ResourceKinds.Pod, "default", "web").IsSuccess);
+    }
+
+    [Fact]
+    public void Delete_TerminationGracePeriodOfInt64Max_DoesNotOverflow_AndAShorterDeleteMovesTheDeadlineBack()
+    {
+        var server = Some.Server();
+        var pod = Some.Pod();
+        pod.Spec.TerminationGracePeriodSeconds = long.MaxValue;
+        server.Create(pod).Unwrap();
+        server.Bind("default", "web", "node-1").Unwrap();
+        var marked = server.Delete(ResourceKinds.Pod, "default", "web").Unwrap();
+        Assert.Equal(long.MaxValue, marked.Metadata.DeletionGracePeriodSeconds);
+        Assert.Equal(new DateTime(9999, 12, 31, 23, 59, 59, DateTimeKind.Utc), marked.Metadata.DeletionTimestamp);
+
+        var shortened = server.Delete(ResourceKinds.Pod, "default", "web", new DeleteOptions { GracePeriodSeconds = long.MaxValue - 1 }).Unwrap();
+        Assert.Equal(long.MaxValue - 1, shortened.Metadata.DeletionGracePeriodSeconds);
+        shortened = server.Delete(ResourceKinds.Pod, "default", "web", new DeleteOptions { GracePeriodSeconds = 10 }).Unwrap();
+        Assert.Equal(new DateTime(2025, 1, 1, 0, 0, 10, DateTimeKind.Utc), shortened.Metadata.DeletionTimestamp);
+    }
 }

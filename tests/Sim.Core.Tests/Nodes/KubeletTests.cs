@@ -8,49 +8,10 @@ namespace Sim.Core.Tests.Nodes;
 
 public class KubeletTests
 {
-    private sealed class Node
-    {
-        public Node(ulong seed = 1, string cpu = "4")
-        {
-            Loop = new EventLoop(SimTime.DefaultStart);
-            var random = new SimRandom(seed);
-            Api = new ApiServer(Loop, random.Fork("api"));
-            Kubelet = new Kubelet(new NodeSpec { Name = "node-1", Cpu = cpu }, 0, Api.ClientFor("kubelet/node-1"), Loop, random.Fork("kubelet"));
-            Kubelet.Start();
-        }
-
-        public EventLoop Loop { get; }
-        public ApiServer Api { get; }
-        public Kubelet Kubelet { get; }
-
-        public V1Pod Run(V1Pod pod)
-        {
-            pod.Spec.NodeName = "node-1";
-            return (V1Pod)Api.Create(pod).Unwrap();
-        }
-
-        public V1Pod? Pod(string name) => (V1Pod?)Api.Find(ResourceKinds.Pod, "default", name);
-
-        public List<Corev1Event> Events(string name) => Api.List(ResourceKinds.Event, "default", new ListOptions { FieldSelector = "involvedObject.name=" + name })
-            .Value!.Items.Cast<Corev1Event>().OrderBy(e => e.FirstTimestamp).ThenBy(e => e.Metadata.Name, StringComparer.Ordinal).ToList();
-
-        public void For(double seconds) => Loop.RunFor(SimDuration.FromSeconds(seconds));
-    }
-
-    private static V1Pod PodRunning(string name, string image, string restartPolicy = "Always", params string[] command) => new()
-    {
-        Metadata = new V1ObjectMeta { Name = name },
-        Spec = new V1PodSpec
-        {
-            RestartPolicy = restartPolicy,
-            Containers = [new V1Container { Name = "main", Image = image, Command = command.Length == 0 ? null : command }],
-        },
-    };
-
     [Fact]
     public void Start_RegistersAReadyNodeWithCapacityAndALease()
     {
-        var n = new Node();
+        var n = new TestNode();
         var node = (V1Node)n.Api.Get(ResourceKinds.Node, null, "node-1").Unwrap();
         Assert.Equal("True", node.Status.Conditions.Single(c => c.Type == "Ready").Status);
         Assert.Equal("4", node.Status.Capacity["cpu"].ToString());
@@ -67,8 +28,8 @@ public class KubeletTests
     [Fact]
     public void BoundPod_PullsCreatesStartsAndBecomesReady()
     {
-        var n = new Node();
-        n.Run(PodRunning("web", "nginx"));
+        var n = new TestNode();
+        n.Run(TestNode.PodRunning("web", "nginx"));
         n.For(10);
         var pod = n.Pod("web")!;
         Assert.Equal("Running", pod.Status.Phase);
@@ -86,10 +47,10 @@ public class KubeletTests
     [Fact]
     public void SecondPodWithATaggedImage_FindsItAlreadyPresent()
     {
-        var n = new Node();
-        n.Run(PodRunning("a", "nginx:1.27"));
+        var n = new TestNode();
+        n.Run(TestNode.PodRunning("a", "nginx:1.27"));
         n.For(10);
-        n.Run(PodRunning("b", "nginx:1.27"));
+        n.Run(TestNode.PodRunning("b", "nginx:1.27"));
         n.For(5);
         Assert.Equal("Container image \"nginx:1.27\" already present on machine", n.Events("b").Single(e => e.Reason == "Pulled").Message);
     }
@@ -97,8 +58,8 @@ public class KubeletTests
     [Fact]
     public void SleepingPod_WithRestartNever_Succeeds()
     {
-        var n = new Node();
-        n.Run(PodRunning("nap", "busybox", "Never", "sleep", "5"));
+        var n = new TestNode();
+        n.Run(TestNode.PodRunning("nap", "busybox", "Never", "sleep", "5"));
         n.For(4);
         Assert.Equal("Running", n.Pod("nap")!.Status.Phase);
         n.For(5);
@@ -111,8 +72,8 @@ public class KubeletTests
     [Fact]
     public void FailingPod_WithRestartNever_Fails()
     {
-        var n = new Node();
-        n.Run(PodRunning("oops", "busybox", "Never", "sh", "-c", "echo bye; exit 3"));
+        var n = new TestNode();
+        n.Run(TestNode.PodRunning("oops", "busybox", "Never", "sh", "-c", "echo bye; exit 3"));
         n.For(10);
         var pod = n.Pod("oops")!;
         Assert.Equal("Failed", pod.Status.Phase);
@@ -123,8 +84,8 @@ public class KubeletTests
     [Fact]
     public void CrashingContainer_IsRestartedWithCrashLoopBackOffGaps()
     {
-        var n = new Node();
-        n.Run(PodRunning("crash", "busybox:1.36", "Always", "false"));
+        var n = new TestNode();
+        n.Run(TestNode.PodRunning("crash", "busybox:1.36", "Always", "false"));
         var starts = new List<SimTime>();
         var previous = 0;
         for (var i = 0; i < 1500; i++)
@@ -157,8 +118,8 @@ public class KubeletTests
     [Fact]
     public void WaitingInBackoff_ShowsCrashLoopBackOffWithTheLastTermination()
     {
-        var n = new Node();
-        n.Run(PodRunning("crash", "busybox:1.36", "Always", "false"));
+        var n = new TestNode();
+        n.Run(TestNode.PodRunning("crash", "busybox:1.36", "Always", "false"));
         n.For(5);
         var status = n.Pod("crash")!.Status.ContainerStatuses.Single();
         Assert.Equal("CrashLoopBackOff", status.State.Waiting.Reason);
@@ -171,8 +132,8 @@ public class KubeletTests
     [Fact]
     public void DeletedNginxPod_StopsPromptlyAndDisappears()
     {
-        var n = new Node();
-        n.Run(PodRunning("web", "nginx"));
+        var n = new TestNode();
+        n.Run(TestNode.PodRunning("web", "nginx"));
         n.For(10);
         n.Api.Delete(ResourceKinds.Pod, "default", "web").Unwrap();
         n.For(2);
@@ -183,8 +144,8 @@ public class KubeletTests
     [Fact]
     public void DeletedSleepPod_IgnoresSigtermAndIsKilledAtTheGraceDeadline()
     {
-        var n = new Node();
-        n.Run(PodRunning("nap", "busybox", "Always", "sleep", "3600"));
+        var n = new TestNode();
+        n.Run(TestNode.PodRunning("nap", "busybox", "Always", "sleep", "3600"));
         n.For(10);
         n.Api.Delete(ResourceKinds.Pod, "default", "nap").Unwrap();
         n.For(29);
@@ -195,7 +156,7 @@ public class KubeletTests
     }
 
     // The last status the kubelet wrote before the pod disappeared.
-    private static V1Pod FinalStatusOf(Node n, string name, Action delete)
+    private static V1Pod FinalStatusOf(TestNode n, string name, Action delete)
     {
         V1Pod? last = null;
         n.Api.Watch(ResourceKinds.Pod, "default", null, e =>
@@ -211,8 +172,8 @@ public class KubeletTests
     [Fact]
     public void PodDeletedWhileItsImageCannotBePulled_EndsFailedWithAnUnknownContainerStatus()
     {
-        var n = new Node();
-        n.Run(PodRunning("bad", "nginx:doesnotexist"));
+        var n = new TestNode();
+        n.Run(TestNode.PodRunning("bad", "nginx:doesnotexist"));
         n.For(20);
         var final = FinalStatusOf(n, "bad", () => n.Api.Delete(ResourceKinds.Pod, "default", "bad").Unwrap());
         Assert.Equal("Failed", final.Status.Phase);
@@ -223,8 +184,8 @@ public class KubeletTests
     [Fact]
     public void PodDeletedInCrashLoopBackOff_ShowsItsLastExitNotTheBackoff()
     {
-        var n = new Node();
-        n.Run(PodRunning("crash", "busybox", "Always", "sh", "-c", "exit 3"));
+        var n = new TestNode();
+        n.Run(TestNode.PodRunning("crash", "busybox", "Always", "sh", "-c", "exit 3"));
         n.For(60);
         Assert.Equal("CrashLoopBackOff", n.Pod("crash")!.Status.ContainerStatuses.Single().State.Waiting?.Reason);
         var final = FinalStatusOf(n, "crash", () => n.Api.Delete(ResourceKinds.Pod, "default", "crash").Unwrap());
@@ -235,8 +196,8 @@ public class KubeletTests
     [Fact]
     public void DeletedNginxPod_EndsSucceeded_ItsContainerCompletedOnSigterm()
     {
-        var n = new Node();
-        n.Run(PodRunning("web", "nginx"));
+        var n = new TestNode();
+        n.Run(TestNode.PodRunning("web", "nginx"));
         n.For(10);
         var final = FinalStatusOf(n, "web", () => n.Api.Delete(ResourceKinds.Pod, "default", "web").Unwrap());
         Assert.Equal("Succeeded", final.Status.Phase);
@@ -246,8 +207,8 @@ public class KubeletTests
     [Fact]
     public void NeverPullPolicy_WaitsForTheImage_AndStartsOnceAnotherPodPulledIt()
     {
-        var n = new Node();
-        var never = PodRunning("never", "nginx:1.27");
+        var n = new TestNode();
+        var never = TestNode.PodRunning("never", "nginx:1.27");
         never.Spec.Containers[0].ImagePullPolicy = "Never";
         n.Run(never);
         n.For(2);
@@ -256,13 +217,13 @@ public class KubeletTests
         Assert.Equal([("Warning", "ErrImageNeverPull"), ("Warning", "Failed")], n.Events("never").Select(e => (e.Type, e.Reason)));
         Assert.Equal("Error: ErrImageNeverPull", n.Events("never").Single(e => e.Reason == "Failed").Message);
 
-        n.Run(PodRunning("puller", "nginx:1.27"));
+        n.Run(TestNode.PodRunning("puller", "nginx:1.27"));
         n.For(20);
         Assert.Equal("Running", n.Pod("never")!.Status.Phase);
         Assert.Contains(n.Events("never"), e => e.Reason == "Pulled" && e.Message == "Container image \"nginx:1.27\" already present on machine");
     }
 
-    private static void SetImage(Node n, string pod, string image)
+    private static void SetImage(TestNode n, string pod, string image)
     {
         var copy = Sim.Core.Serialization.ModelCopy.Clone(n.Pod(pod)!);
         copy.Spec.Containers[0].Image = image;
@@ -272,8 +233,8 @@ public class KubeletTests
     [Fact]
     public void RunningContainerGivenANewImage_IsRestartedWithIt()
     {
-        var n = new Node();
-        n.Run(PodRunning("web", "nginx:1.26"));
+        var n = new TestNode();
+        n.Run(TestNode.PodRunning("web", "nginx:1.26"));
         n.For(10);
         SetImage(n, "web", "nginx:1.27");
         n.For(10);
@@ -287,8 +248,8 @@ public class KubeletTests
     [Fact]
     public void ContainerStuckInImagePullBackOff_TriesTheCorrectedImageAtOnce()
     {
-        var n = new Node();
-        n.Run(PodRunning("typo", "nginx:doesnotexist"));
+        var n = new TestNode();
+        n.Run(TestNode.PodRunning("typo", "nginx:doesnotexist"));
         n.For(30);
         Assert.Equal("ImagePullBackOff", n.Pod("typo")!.Status.ContainerStatuses.Single().State.Waiting?.Reason);
         SetImage(n, "typo", "nginx:1.27");
@@ -300,8 +261,8 @@ public class KubeletTests
     [Fact]
     public void PreStopSleep_DelaysSigterm()
     {
-        var n = new Node();
-        var web = PodRunning("web", "nginx");
+        var n = new TestNode();
+        var web = TestNode.PodRunning("web", "nginx");
         web.Spec.Containers[0].Lifecycle = new V1Lifecycle { PreStop = new V1LifecycleHandler { Exec = new V1ExecAction { Command = ["sh", "-c", "sleep 10"] } } };
         n.Run(web);
         n.For(10);
@@ -315,8 +276,8 @@ public class KubeletTests
     [Fact]
     public void PreStopLongerThanTheGracePeriod_LeavesTwoSecondsBeforeSigkill()
     {
-        var n = new Node();
-        var nap = PodRunning("nap", "busybox", "Always", "sleep", "3600");
+        var n = new TestNode();
+        var nap = TestNode.PodRunning("nap", "busybox", "Always", "sleep", "3600");
         nap.Spec.Containers[0].Lifecycle = new V1Lifecycle { PreStop = new V1LifecycleHandler { Sleep = new V1SleepAction { Seconds = 40 } } };
         n.Run(nap);
         n.For(10);
@@ -330,8 +291,8 @@ public class KubeletTests
     [Fact]
     public void FailingPreStopHook_IsReportedAndTheContainerStopsAnyway()
     {
-        var n = new Node();
-        var web = PodRunning("web", "nginx");
+        var n = new TestNode();
+        var web = TestNode.PodRunning("web", "nginx");
         web.Spec.Containers[0].Lifecycle = new V1Lifecycle { PreStop = new V1LifecycleHandler { Exec = new V1ExecAction { Command = ["sh", "-c", "exit 1"] } } };
         n.Run(web);
         n.For(10);
@@ -345,8 +306,8 @@ public class KubeletTests
     [Fact]
     public void PodPlacedByHandOnANodeItsSelectorRefuses_IsRejectedByAdmission()
     {
-        var n = new Node();
-        var pod = PodRunning("picky", "nginx");
+        var n = new TestNode();
+        var pod = TestNode.PodRunning("picky", "nginx");
         pod.Spec.NodeSelector = new Dictionary<string, string> { ["disk"] = "ssd" };
         n.Run(pod);
         n.For(2);
@@ -360,10 +321,10 @@ public class KubeletTests
     [Fact]
     public void SecondPodWantingATakenHostPort_IsRejectedByAdmission()
     {
-        var n = new Node();
+        var n = new TestNode();
         foreach (var name in new[] { "first", "second" })
         {
-            var pod = PodRunning(name, "nginx");
+            var pod = TestNode.PodRunning(name, "nginx");
             pod.Spec.Containers[0].Ports = [new V1ContainerPort { ContainerPort = 80, HostPort = 8080 }];
             n.Run(pod);
             n.For(2);
@@ -376,8 +337,8 @@ public class KubeletTests
     [Fact]
     public void KilledContainer_IsRestartedAndCounted()
     {
-        var n = new Node();
-        n.Run(PodRunning("web", "nginx"));
+        var n = new TestNode();
+        n.Run(TestNode.PodRunning("web", "nginx"));
         n.For(10);
         Assert.Null(n.Kubelet.KillContainer("default", "web", "main", 137));
         n.For(5);
@@ -390,8 +351,8 @@ public class KubeletTests
     [Fact]
     public void PodThatDoesNotFit_IsRejectedByAdmission()
     {
-        var n = new Node(cpu: "1");
-        var pod = PodRunning("big", "nginx");
+        var n = new TestNode(cpu: "1");
+        var pod = TestNode.PodRunning("big", "nginx");
         pod.Spec.Containers[0].Resources = new V1ResourceRequirements { Requests = new Dictionary<string, ResourceQuantity> { ["cpu"] = new("2") } };
         n.Run(pod);
         n.For(2);
@@ -406,8 +367,8 @@ public class KubeletTests
     [Fact]
     public void MissingImageTag_FailsToPullThenBacksOff()
     {
-        var n = new Node();
-        n.Run(PodRunning("bad", "nginx:doesnotexist"));
+        var n = new TestNode();
+        n.Run(TestNode.PodRunning("bad", "nginx:doesnotexist"));
         n.For(3);
         var status = n.Pod("bad")!.Status.ContainerStatuses.Single();
         Assert.Equal("ErrImagePull", status.State.Waiting.Reason);
@@ -427,9 +388,9 @@ public class KubeletTests
     {
         string Run()
         {
-            var n = new Node(seed: 5);
-            n.Run(PodRunning("web", "nginx"));
-            n.Run(PodRunning("crash", "busybox:1.36", "Always", "false"));
+            var n = new TestNode(seed: 5);
+            n.Run(TestNode.PodRunning("web", "nginx"));
+            n.Run(TestNode.PodRunning("crash", "busybox:1.36", "Always", "false"));
             n.For(120);
             return n.Api.History.Hash!;
         }
@@ -439,8 +400,8 @@ public class KubeletTests
     [Fact]
     public void AnImageNameThatDoesNotParseIsInvalidImageNameNotACrash()
     {
-        var n = new Node();
-        n.Run(PodRunning("odd", "@x"));
+        var n = new TestNode();
+        n.Run(TestNode.PodRunning("odd", "@x"));
         n.For(5);
         var waiting = n.Pod("odd")!.Status.ContainerStatuses.Single().State.Waiting;
         Assert.Equal(("InvalidImageName", "Failed to apply default image tag \"@x\": couldn't parse image name \"@x\": invalid reference format"), (waiting.Reason, waiting.Message));

@@ -1,0 +1,111 @@
+using k8s.Models;
+using Sim.Core.Api;
+
+namespace Sim.Core.Tests.Nodes;
+
+/// <summary>The pod worker with numbers past every range: huge grace periods, hooks, sleeps and probe delays.</summary>
+public class PodWorkerTests
+{
+    private static V1Pod Looping(string name) => TestNode.PodRunning(name, "busybox", "Always", "sh", "-c", "while true; do sleep 1; done");
+
+    private static V1ContainerStatus MainStatus(TestNode n, string pod) => n.Pod(pod)!.Status.ContainerStatuses.Single();
+
+    [Fact]
+    public void GracePeriodOfInt64Max_ContainerIgnoringSigterm_IsNeverKilled()
+    {
+        var n = new TestNode();
+        var pod = Looping("stubborn");
+        pod.Spec.TerminationGracePeriodSeconds = long.MaxValue;
+        n.Run(pod);
+        n.For(10);
+        n.Api.Delete(ResourceKinds.Pod, "default", "stubborn").Unwrap();
+        n.For(24 * 3600);
+        var terminating = n.Pod("stubborn")!;
+        Assert.Equal(new DateTime(9999, 12, 31, 23, 59, 59, DateTimeKind.Utc), terminating.Metadata.DeletionTimestamp);
+        Assert.NotNull(MainStatus(n, "stubborn").State.Running);
+        Assert.DoesNotContain(n.Events("stubborn"), e => e.Reason == "FailedPreStopHook");
+    }
+
+    [Fact]
+    public void DeleteWithGracePeriodOfInt64Max_ThenGraceZero_RemovesThePod()
+    {
+        var n = new TestNode();
+        n.Run(Looping("stubborn"));
+        n.For(10);
+        n.Api.Delete(ResourceKinds.Pod, "default", "stubborn", new DeleteOptions { GracePeriodSeconds = long.MaxValue }).Unwrap();
+        n.For(3600);
+        Assert.NotNull(n.Pod("stubborn"));
+        n.Api.Delete(ResourceKinds.Pod, "default", "stubborn", new DeleteOptions { GracePeriodSeconds = 0 }).Unwrap();
+        n.For(1);
+        Assert.Null(n.Pod("stubborn"));
+    }
+
+    [Fact]
+    public void PreStopSleepOfInt64Max_RunsForTheGracePeriodOnly()
+    {
+        var n = new TestNode();
+        var pod = Looping("hooked");
+        pod.Spec.TerminationGracePeriodSeconds = 30;
+        pod.Spec.Containers[0].Lifecycle = new V1Lifecycle { PreStop = new V1LifecycleHandler { Sleep = new V1SleepAction { Seconds = long.MaxValue } } };
+        n.Run(pod);
+        n.For(10);
+        n.Api.Delete(ResourceKinds.Pod, "default", "hooked").Unwrap();
+        n.For(31);
+        Assert.NotNull(n.Pod("hooked"));
+        // The hook used up the grace period; SIGKILL follows the 2 s minimum upstream's killContainer allows.
+        n.For(2);
+        Assert.Null(n.Pod("hooked"));
+    }
+
+    [Fact]
+    public void PreStopSleepAndGracePeriodOfInt64Max_ContainerIsNeverStopped()
+    {
+        var n = new TestNode();
+        var pod = Looping("hooked");
+        pod.Spec.TerminationGracePeriodSeconds = long.MaxValue;
+        pod.Spec.Containers[0].Lifecycle = new V1Lifecycle { PreStop = new V1LifecycleHandler { Sleep = new V1SleepAction { Seconds = long.MaxValue } } };
+        n.Run(pod);
+        n.For(10);
+        n.Api.Delete(ResourceKinds.Pod, "default", "hooked").Unwrap();
+        n.For(24 * 3600);
+        Assert.NotNull(MainStatus(n, "hooked").State.Running);
+    }
+
+    [Theory]
+    [InlineData("99999999999999999999")]
+    [InlineData("1e30")]
+    [InlineData("1e308")]
+    [InlineData("inf")]
+    [InlineData("infinity")]
+    [InlineData("922337203686")]
+    public void ContainerSleepingPastTheEndOfTime_NeverExits(string seconds)
+    {
+        var n = new TestNode();
+        n.Run(TestNode.PodRunning("nap", "busybox", "Never", "sh", "-c", $"sleep {seconds}; sleep {seconds}; exit 3"));
+        n.For(24 * 3600);
+        var pod = n.Pod("nap")!;
+        Assert.Equal("Running", pod.Status.Phase);
+        Assert.NotNull(pod.Status.ContainerStatuses.Single().State.Running);
+    }
+
+    [Fact]
+    public void ReadinessProbeDelaysOfInt32Max_ContainerRunsButIsNeverReady()
+    {
+        var n = new TestNode();
+        var pod = TestNode.PodRunning("slow", "nginx");
+        pod.Spec.Containers[0].ReadinessProbe = new V1Probe
+        {
+            Exec = new V1ExecAction { Command = ["true"] },
+            InitialDelaySeconds = int.MaxValue,
+            PeriodSeconds = int.MaxValue,
+            SuccessThreshold = int.MaxValue,
+        };
+        pod.Spec.Containers[0].StartupProbe = new V1Probe { Exec = new V1ExecAction { Command = ["true"] }, InitialDelaySeconds = int.MaxValue };
+        n.Run(pod);
+        n.For(24 * 3600);
+        var status = MainStatus(n, "slow");
+        Assert.NotNull(status.State.Running);
+        Assert.False(status.Ready);
+        Assert.False(status.Started);
+    }
+}
