@@ -195,15 +195,15 @@ public sealed class Kubelet
     }
 
     /// <summary>The sum of requests of the pods this kubelet has admitted and not finished (for admission).</summary>
-    internal (decimal CpuMilli, decimal MemoryBytes, int Pods) Admitted(string exceptUid)
+    internal (long CpuMilli, long MemoryBytes, int Pods) Admitted(string exceptUid)
     {
-        decimal cpu = 0, mem = 0;
+        long cpu = 0, mem = 0;
         var pods = 0;
         foreach (var (uid, w) in _workers)
         {
             if (uid == exceptUid || !w.HoldsResources) continue;
-            cpu += w.Requests.CpuMilli;
-            mem += w.Requests.MemoryBytes;
+            cpu = Saturating.Add(cpu, w.Requests.CpuMilli);
+            mem = Saturating.Add(mem, w.Requests.MemoryBytes);
             pods++;
         }
         return (cpu, mem, pods);

@@ -12,7 +12,7 @@ internal static class NodeObject
     public const string ContainerRuntimeVersion = "containerd://1.7.24";
 
     /// <summary>Memory the kubelet holds back by default (the hard eviction threshold memory.available&lt;100Mi).</summary>
-    private const long EvictionThresholdBytes = 100L * 1024 * 1024;
+    public const long EvictionThresholdBytes = 100L * 1024 * 1024;
 
     public static V1Node Build(NodeSpec spec, int index, string podCidr, SimRandom random, SimTime now)
     {
@@ -86,7 +86,7 @@ internal static class NodeObject
 
     private static Dictionary<string, ResourceQuantity> Allocatable(Dictionary<string, ResourceQuantity> capacity)
     {
-        var memoryBytes = (long)capacity["memory"].ToDecimal() - EvictionThresholdBytes;
+        var memoryBytes = Saturating.Subtract(Resources.Value(capacity["memory"]), EvictionThresholdBytes);
         var allocatable = new Dictionary<string, ResourceQuantity>(capacity)
         {
             ["memory"] = new ResourceQuantity(Math.Max(0, memoryBytes / 1024).ToString(CultureInfo.InvariantCulture) + "Ki"),

@@ -1,6 +1,7 @@
 using System.Globalization;
 using k8s.Models;
 using Sim.Core.Api;
+using Sim.Core.Kernel;
 using Sim.Core.Serialization;
 using Sim.Core.Time;
 
@@ -50,7 +51,7 @@ internal sealed class PodWorker
     }
 
     /// <summary>The pod's effective requests (a pod's spec cannot change them).</summary>
-    public (decimal CpuMilli, decimal MemoryBytes) Requests { get; }
+    public (long CpuMilli, long MemoryBytes) Requests { get; }
 
     /// <summary>The pod as last seen from the API.</summary>
     public V1Pod Pod { get; private set; }
@@ -112,20 +113,21 @@ internal sealed class PodWorker
         var (cpu, mem) = Requests;
         var (usedCpu, usedMem, pods) = _kubelet.Admitted(Uid);
         var spec = _kubelet.Spec;
-        var capCpu = Math.Ceiling(new ResourceQuantity(spec.Cpu).ToDecimal() * 1000);
-        var capMem = new ResourceQuantity(spec.Memory).ToDecimal() - 100m * 1024 * 1024;
+        var capCpu = Resources.MilliValue(new ResourceQuantity(spec.Cpu));
+        var capMem = Saturating.Subtract(Resources.Value(new ResourceQuantity(spec.Memory)), NodeObject.EvictionThresholdBytes);
         string? reason = null, message = null;
         if (pods + 1 > spec.MaxPods)
         {
             reason = "OutOfpods";
             message = $"Node didn't have enough resource: pods, requested: 1, used: {pods}, capacity: {spec.MaxPods}";
         }
-        else if (cpu > 0 && usedCpu + cpu > capCpu)
+        // Compared in Int128: requests and capacities may each be as large as a long holds.
+        else if (cpu > 0 && (Int128)usedCpu + cpu > capCpu)
         {
             reason = "OutOfcpu";
             message = $"Node didn't have enough resource: cpu, requested: {cpu}, used: {usedCpu}, capacity: {capCpu}";
         }
-        else if (mem > 0 && usedMem + mem > capMem)
+        else if (mem > 0 && (Int128)usedMem + mem > capMem)
         {
             reason = "OutOfmemory";
             message = $"Node didn't have enough resource: memory, requested: {mem}, used: {usedMem}, capacity: {capMem}";

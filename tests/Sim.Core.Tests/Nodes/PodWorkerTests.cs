@@ -108,4 +108,40 @@ public class PodWorkerTests
         Assert.False(status.Ready);
         Assert.False(status.Started);
     }
+
+    private static V1Pod Requesting(string name, string cpu, string memory)
+    {
+        var pod = TestNode.PodRunning(name, "nginx");
+        pod.Spec.Containers[0].Resources = new V1ResourceRequirements
+        {
+            Requests = new Dictionary<string, ResourceQuantity> { ["cpu"] = new(cpu), ["memory"] = new(memory) },
+        };
+        return pod;
+    }
+
+    [Fact]
+    public void NodeOfInt64MaxCpuAndMemory_AdmitsAPodRequestingAllItsCpu_AndRefusesASecond()
+    {
+        var n = new TestNode(cpu: "9223372036854775807", memory: "9223372036854775807");
+        n.Run(Requesting("all", "9223372036854775807", "1Gi"));
+        n.For(10);
+        Assert.Equal("Running", n.Pod("all")!.Status.Phase);
+        n.Run(Requesting("more", "9223372036854775807", "1"));
+        n.For(10);
+        var refused = n.Pod("more")!;
+        Assert.Equal(("Failed", "OutOfcpu"), (refused.Status.Phase, refused.Status.Reason));
+        Assert.Equal(
+            "Pod was rejected: Node didn't have enough resource: cpu, requested: 9223372036854775807, used: 9223372036854775807, capacity: 9223372036854775807",
+            refused.Status.Message);
+    }
+
+    [Fact]
+    public void PodsRequestingHalfOfAHugeNode_TwoAreAdmitted_TheThirdIsRefused()
+    {
+        var n = new TestNode(cpu: "9223372036854775807", memory: "9223372036854775807");
+        foreach (var name in new[] { "a", "b", "c" }) n.Run(Requesting(name, "1", "4000000000000000000"));
+        n.For(10);
+        Assert.Equal(["Running", "Running", "Failed"], new[] { "a", "b", "c" }.Select(p => n.Pod(p)!.Status.Phase));
+        Assert.Equal("OutOfmemory", n.Pod("c")!.Status.Reason);
+    }
 }

@@ -1,5 +1,6 @@
 using k8s.Models;
 using Sim.Controllers.Scheduler.Framework;
+using Sim.Core.Kernel;
 using Sim.Core.Nodes;
 
 namespace Sim.Controllers.Scheduler.Cache;
@@ -74,15 +75,19 @@ internal sealed class NodeInfo
 
     public int PodCount => _pods.Count;
 
-    /// <summary>Σ requests (what NodeResourcesFit filters and BalancedAllocation scores with).</summary>
-    public long RequestedCpuMilli { get; private set; }
+    // The totals are kept exact (a long can overflow after two huge pods) so that removing a pod restores them;
+    // readers see them saturated at long.MaxValue.
+    private Int128 _requestedCpuMilli, _requestedMemoryBytes, _nonZeroCpuMilli, _nonZeroMemoryBytes;
 
-    public long RequestedMemoryBytes { get; private set; }
+    /// <summary>Σ requests (what NodeResourcesFit filters and BalancedAllocation scores with), saturating at long.MaxValue.</summary>
+    public long RequestedCpuMilli => Saturating.Clamp(_requestedCpuMilli);
 
-    /// <summary>Σ requests with defaults for missing ones (what LeastAllocated scores with).</summary>
-    public long NonZeroCpuMilli { get; private set; }
+    public long RequestedMemoryBytes => Saturating.Clamp(_requestedMemoryBytes);
 
-    public long NonZeroMemoryBytes { get; private set; }
+    /// <summary>Σ requests with defaults for missing ones (what LeastAllocated scores with), saturating at long.MaxValue.</summary>
+    public long NonZeroCpuMilli => Saturating.Clamp(_nonZeroCpuMilli);
+
+    public long NonZeroMemoryBytes => Saturating.Clamp(_nonZeroMemoryBytes);
 
     /// <summary>What the filters see of the pods on this node.</summary>
     public NodeUsage Usage => new(PodCount, RequestedCpuMilli, RequestedMemoryBytes, _ports);
@@ -117,9 +122,9 @@ internal sealed class NodeInfo
         Unschedulable = node.Spec?.Unschedulable == true;
         Taints = EffectiveTaints(node);
         var allocatable = node.Status?.Allocatable;
-        AllocatableCpuMilli = (long)Resources.Cpu(allocatable);
-        AllocatableMemoryBytes = (long)Resources.Memory(allocatable);
-        AllocatablePods = allocatable is not null && allocatable.TryGetValue("pods", out var pods) ? (long)pods.ToDecimal() : 0;
+        AllocatableCpuMilli = Resources.Cpu(allocatable);
+        AllocatableMemoryBytes = Resources.Memory(allocatable);
+        AllocatablePods = allocatable is not null && allocatable.TryGetValue("pods", out var pods) ? Resources.Value(pods) : 0;
         ZoneKey = ZoneKeyOf(Labels);
         HostnameLabel = Labels.TryGetValue(HostnameLabelKey, out var hostname) ? hostname : null;
         ZoneLabel = Labels.TryGetValue(ZoneLabelKey, out var zone) ? zone : null;
@@ -152,10 +157,10 @@ internal sealed class NodeInfo
             PodsWithAffinity++;
             if (affinity.RequiredAntiAffinity.Length > 0) PodsWithRequiredAntiAffinity++;
         }
-        RequestedCpuMilli += pod.Requests.CpuMilli;
-        RequestedMemoryBytes += pod.Requests.MemoryBytes;
-        NonZeroCpuMilli += pod.NonZeroRequests.CpuMilli;
-        NonZeroMemoryBytes += pod.NonZeroRequests.MemoryBytes;
+        _requestedCpuMilli += pod.Requests.CpuMilli;
+        _requestedMemoryBytes += pod.Requests.MemoryBytes;
+        _nonZeroCpuMilli += pod.NonZeroRequests.CpuMilli;
+        _nonZeroMemoryBytes += pod.NonZeroRequests.MemoryBytes;
         _priorities[pod.Priority] = _priorities.GetValueOrDefault(pod.Priority) + 1;
         foreach (var port in pod.HostPorts) (_ports ??= new HostPortUsage()).Add(port);
     }
@@ -168,10 +173,10 @@ internal sealed class NodeInfo
             PodsWithAffinity--;
             if (affinity.RequiredAntiAffinity.Length > 0) PodsWithRequiredAntiAffinity--;
         }
-        RequestedCpuMilli -= pod.Requests.CpuMilli;
-        RequestedMemoryBytes -= pod.Requests.MemoryBytes;
-        NonZeroCpuMilli -= pod.NonZeroRequests.CpuMilli;
-        NonZeroMemoryBytes -= pod.NonZeroRequests.MemoryBytes;
+        _requestedCpuMilli -= pod.Requests.CpuMilli;
+        _requestedMemoryBytes -= pod.Requests.MemoryBytes;
+        _nonZeroCpuMilli -= pod.NonZeroRequests.CpuMilli;
+        _nonZeroMemoryBytes -= pod.NonZeroRequests.MemoryBytes;
         var n = _priorities[pod.Priority];
         if (n <= 1) _priorities.Remove(pod.Priority);
         else _priorities[pod.Priority] = n - 1;

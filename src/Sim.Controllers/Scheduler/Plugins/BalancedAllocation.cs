@@ -1,5 +1,6 @@
 using Sim.Controllers.Scheduler.Cache;
 using Sim.Controllers.Scheduler.Framework;
+using Sim.Core.Kernel;
 
 namespace Sim.Controllers.Scheduler.Plugins;
 
@@ -13,8 +14,8 @@ internal static class BalancedAllocation
     {
         Span<double> fractions = stackalloc double[2];
         var n = 0;
-        if (node.AllocatableCpuMilli != 0) fractions[n++] = Fraction(node.RequestedCpuMilli + pod.Requests.CpuMilli, node.AllocatableCpuMilli);
-        if (node.AllocatableMemoryBytes != 0) fractions[n++] = Fraction(node.RequestedMemoryBytes + pod.Requests.MemoryBytes, node.AllocatableMemoryBytes);
+        if (node.AllocatableCpuMilli != 0) fractions[n++] = Fraction(Saturating.Add(node.RequestedCpuMilli, pod.Requests.CpuMilli), node.AllocatableCpuMilli);
+        if (node.AllocatableMemoryBytes != 0) fractions[n++] = Fraction(Saturating.Add(node.RequestedMemoryBytes, pod.Requests.MemoryBytes), node.AllocatableMemoryBytes);
         // With two resources the standard deviation is half their difference; with one it is zero.
         var std = n == 2 ? Math.Abs((fractions[0] - fractions[1]) / 2) : 0.0;
         return (long)((1 - std) * NodeResourcesFit.MaxNodeScore);

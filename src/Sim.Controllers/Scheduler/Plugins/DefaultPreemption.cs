@@ -1,5 +1,6 @@
 using Sim.Controllers.Scheduler.Cache;
 using Sim.Controllers.Scheduler.Framework;
+using Sim.Core.Kernel;
 
 namespace Sim.Controllers.Scheduler.Plugins;
 
@@ -126,8 +127,8 @@ internal sealed class DefaultPreemption(FilterChain filters)
         {
             if (removed.Contains(pod)) continue;
             pods++;
-            cpu += pod.Requests.CpuMilli;
-            memory += pod.Requests.MemoryBytes;
+            cpu = Saturating.Add(cpu, pod.Requests.CpuMilli);
+            memory = Saturating.Add(memory, pod.Requests.MemoryBytes);
             foreach (var port in pod.HostPorts) (ports ??= new HostPortUsage()).Add(port);
         }
         return new NodeUsage(pods, cpu, memory, ports);

@@ -1,5 +1,6 @@
 using Sim.Controllers.Scheduler.Cache;
 using Sim.Controllers.Scheduler.Framework;
+using Sim.Core.Kernel;
 
 namespace Sim.Controllers.Scheduler.Plugins;
 
@@ -25,8 +26,9 @@ internal static class NodeResourcesFit
         if (usage.PodCount + 1 > node.AllocatablePods) result |= InsufficientResources.Pods;
         // A pod that requests nothing fits wherever there is room for one more pod.
         if (request.IsZero) return result;
-        if (request.CpuMilli > 0 && request.CpuMilli > node.AllocatableCpuMilli - usage.RequestedCpuMilli) result |= InsufficientResources.Cpu;
-        if (request.MemoryBytes > 0 && request.MemoryBytes > node.AllocatableMemoryBytes - usage.RequestedMemoryBytes) result |= InsufficientResources.Memory;
+        // Upstream's request > allocatable - requested, in Int128: each term may be as large as a long holds.
+        if (request.CpuMilli > 0 && request.CpuMilli > (Int128)node.AllocatableCpuMilli - usage.RequestedCpuMilli) result |= InsufficientResources.Cpu;
+        if (request.MemoryBytes > 0 && request.MemoryBytes > (Int128)node.AllocatableMemoryBytes - usage.RequestedMemoryBytes) result |= InsufficientResources.Memory;
         return result;
     }
 
@@ -40,17 +42,19 @@ internal static class NodeResourcesFit
         long score = 0, weights = 0;
         if (node.AllocatableCpuMilli != 0)
         {
-            score += LeastRequested(node.NonZeroCpuMilli + pod.NonZeroRequests.CpuMilli, node.AllocatableCpuMilli);
+            score += LeastRequested(Saturating.Add(node.NonZeroCpuMilli, pod.NonZeroRequests.CpuMilli), node.AllocatableCpuMilli);
             weights++;
         }
         if (node.AllocatableMemoryBytes != 0)
         {
-            score += LeastRequested(node.NonZeroMemoryBytes + pod.NonZeroRequests.MemoryBytes, node.AllocatableMemoryBytes);
+            score += LeastRequested(Saturating.Add(node.NonZeroMemoryBytes, pod.NonZeroRequests.MemoryBytes), node.AllocatableMemoryBytes);
             weights++;
         }
         return weights == 0 ? 0 : score / weights;
     }
 
+    // The product is taken in Int128: (capacity - requested) * 100 overflows a long for capacities past 9.2e16
+    // (upstream's int64 arithmetic wraps there).
     private static long LeastRequested(long requested, long capacity) =>
-        requested > capacity ? 0 : (capacity - requested) * MaxNodeScore / capacity;
+        requested > capacity ? 0 : (long)((Int128)(capacity - requested) * MaxNodeScore / capacity);
 }
