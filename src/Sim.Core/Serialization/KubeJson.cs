@@ -174,7 +174,7 @@ public static class KubeJson
             };
 
         public override void Write(Utf8JsonWriter writer, ResourceQuantity value, JsonSerializerOptions options) =>
-            writer.WriteStringValue(Canonical.GetValue(value, static q => q.ToString()));
+            writer.WriteStringValue(Canonical.GetValue(value, static q => QuantityRange.Canonical(q)));
     }
 
     private sealed class SortedStringMapConverterFactory : JsonConverterFactory

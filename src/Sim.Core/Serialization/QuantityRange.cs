@@ -1,4 +1,5 @@
 using System.Globalization;
+using k8s.Models;
 
 namespace Sim.Core.Serialization;
 
@@ -23,6 +24,31 @@ public static class QuantityRange
         if (magnitude >= 20) return negative ? "-" + Largest : Largest;
         if (magnitude < -12) return negative ? "-1n" : "1n";
         return text;
+    }
+
+    /// <summary>
+    /// The quantity in Kubernetes' canonical form (<c>100m</c>, <c>1536Mi</c>, <c>-1</c>). KubernetesClient's own
+    /// <see cref="ResourceQuantity.ToString"/> is right for values of zero and up, but prints a negative value in the
+    /// largest suffix (<c>-1</c> as <c>-0.000000000000000001E</c>), so a negative value is printed as its magnitude.
+    /// </summary>
+    public static string Canonical(ResourceQuantity quantity)
+    {
+        if (quantity.ToDouble() >= 0) return quantity.ToString();
+        // A magnitude past decimal's range never reaches here: Clamp caps what is read at int64's.
+        return "-" + new ResourceQuantity(-ToDecimal(quantity), 0, quantity.Format).ToString();
+    }
+
+    /// <summary>
+    /// The quantity as a decimal, saturating at <see cref="decimal.MaxValue"/> and <see cref="decimal.MinValue"/>
+    /// (KubernetesClient throws for values past them, such as <c>1e30</c> made in code rather than read).
+    /// </summary>
+    public static decimal ToDecimal(ResourceQuantity quantity)
+    {
+        // The double is only a guard: 7.9e28 is decimal's limit, and below 7e28 the exact conversion cannot overflow.
+        var approximate = quantity.ToDouble();
+        if (approximate >= 7e28) return decimal.MaxValue;
+        if (approximate <= -7e28) return decimal.MinValue;
+        return quantity.ToDecimal();
     }
 
     // The value lies in [10^(magnitude-1), 10^magnitude) give or take a binary suffix's fraction of a decade.

@@ -192,4 +192,33 @@ public class ValidationTests
         pod.Spec.DnsPolicy = "Custom";
         Assert.Equal("The Pod \"web\" is invalid: spec.dnsPolicy: Unsupported value: \"Custom\": supported values: \"ClusterFirstWithHostNet\", \"ClusterFirst\", \"Default\", \"None\"", Refusal(pod).KubectlMessage);
     }
+
+    [Theory]
+    [InlineData("-1", "-1")]
+    [InlineData("-100m", "-100m")]
+    [InlineData("-1Ki", "-1Ki")]
+    [InlineData("-1.5Gi", "-1536Mi")]
+    [InlineData("-9223372036854775808", "-9223372036854775808")]
+    public void NegativeRequest_IsRefusedWithTheQuantityInKubernetesCanonicalForm(string request, string shown)
+    {
+        var pod = Some.Pod();
+        pod.Spec.Containers[0].Resources = new V1ResourceRequirements { Requests = new Dictionary<string, ResourceQuantity> { ["cpu"] = new(request) } };
+        Assert.Equal(
+            $"The Pod \"web\" is invalid: spec.containers[0].resources.requests[cpu]: Invalid value: \"{shown}\": must be greater than or equal to 0",
+            Refusal(pod).KubectlMessage);
+    }
+
+    [Fact]
+    public void RequestsAndLimitsPastWhatADecimalHolds_AreComparedWithoutOverflow()
+    {
+        var server = Some.Server();
+        var pod = Some.Pod();
+        pod.Spec.Containers[0].Resources = new V1ResourceRequirements
+        {
+            Requests = new Dictionary<string, ResourceQuantity> { ["cpu"] = new("1e30"), ["memory"] = new("1e40") },
+            Limits = new Dictionary<string, ResourceQuantity> { ["cpu"] = new("1e30"), ["memory"] = new("1e40") },
+        };
+        var created = (V1Pod)server.Create(pod).Unwrap();
+        Assert.Equal("Guaranteed", created.Status.QosClass);
+    }
 }

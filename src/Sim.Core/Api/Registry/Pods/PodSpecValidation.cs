@@ -1,5 +1,6 @@
 using k8s.Models;
 using Sim.Core.Api.Selectors;
+using Sim.Core.Serialization;
 
 namespace Sim.Core.Api.Registry.Pods;
 
@@ -168,8 +169,8 @@ internal static class PodSpecValidation
             if (map is null) continue;
             foreach (var (name, q) in map.OrderBy(kv => kv.Key, StringComparer.Ordinal))
             {
-                if (q.ToDecimal() < 0)
-                    yield return FieldError.Invalid($"{path}.{field}[{name}]", q.ToString(), Registry.Validate.NonNegativeMessage);
+                if (QuantityRange.ToDecimal(q) < 0)
+                    yield return FieldError.Invalid($"{path}.{field}[{name}]", QuantityRange.Canonical(q), Registry.Validate.NonNegativeMessage);
                 if (name is not ("cpu" or "memory" or "ephemeral-storage" or "pods" or "storage") && !name.Contains('/') && !name.StartsWith("hugepages-", StringComparison.Ordinal))
                     yield return FieldError.Invalid($"{path}.{field}[{name}]", name, "must be a standard resource type or fully qualified");
             }
@@ -177,8 +178,8 @@ internal static class PodSpecValidation
         if (r.Limits is null || r.Requests is null) yield break;
         foreach (var (name, request) in r.Requests.OrderBy(kv => kv.Key, StringComparer.Ordinal))
         {
-            if (r.Limits.TryGetValue(name, out var limit) && request.ToDecimal() > limit.ToDecimal())
-                yield return FieldError.Invalid($"{path}.requests", request.ToString(), $"must be less than or equal to {name} limit of {limit}");
+            if (r.Limits.TryGetValue(name, out var limit) && QuantityRange.ToDecimal(request) > QuantityRange.ToDecimal(limit))
+                yield return FieldError.Invalid($"{path}.requests", QuantityRange.Canonical(request), $"must be less than or equal to {name} limit of {QuantityRange.Canonical(limit)}");
         }
     }
 

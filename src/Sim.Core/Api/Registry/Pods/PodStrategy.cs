@@ -229,7 +229,7 @@ internal sealed class PodStrategy : KindStrategy<V1Pod>
                         guaranteed = false;
                         continue;
                     }
-                    if (req is not null && req.TryGetValue(r, out var q) && q.ToDecimal() != l.ToDecimal()) guaranteed = false;
+                    if (req is not null && req.TryGetValue(r, out var q) && QuantityRange.ToDecimal(q) != QuantityRange.ToDecimal(l)) guaranteed = false;
                 }
             }
         }

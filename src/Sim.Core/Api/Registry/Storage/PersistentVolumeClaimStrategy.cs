@@ -49,8 +49,8 @@ internal sealed class PersistentVolumeClaimStrategy : KindStrategy<V1PersistentV
                 if (!AccessModes.Contains(m)) yield return FieldError.NotSupported(path + ".accessModes", m, AccessModes);
         if (spec.Resources?.Requests is null || !spec.Resources.Requests.TryGetValue("storage", out var storage))
             yield return FieldError.Required(path + ".resources[storage]");
-        else if (storage.ToDecimal() <= 0)
-            yield return FieldError.Invalid(path + ".resources[storage]", storage.ToString(), "must be greater than zero");
+        else if (QuantityRange.ToDecimal(storage) <= 0)
+            yield return FieldError.Invalid(path + ".resources[storage]", QuantityRange.Canonical(storage), "must be greater than zero");
         if (spec.VolumeMode is { } vm && vm is not ("Filesystem" or "Block"))
             yield return FieldError.NotSupported(path + ".volumeMode", vm, "Block", "Filesystem");
     }
