@@ -278,7 +278,8 @@ public class KubeletTests
     {
         var n = new TestNode();
         var nap = TestNode.PodRunning("nap", "busybox", "Always", "sleep", "3600");
-        nap.Spec.Containers[0].Lifecycle = new V1Lifecycle { PreStop = new V1LifecycleHandler { Sleep = new V1SleepAction { Seconds = 40 } } };
+        // An exec hook: the API refuses a sleep action longer than the grace period.
+        nap.Spec.Containers[0].Lifecycle = new V1Lifecycle { PreStop = new V1LifecycleHandler { Exec = new V1ExecAction { Command = ["sleep", "40"] } } };
         n.Run(nap);
         n.For(10);
         n.Api.Delete(ResourceKinds.Pod, "default", "nap").Unwrap();

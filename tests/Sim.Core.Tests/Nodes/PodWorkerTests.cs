@@ -41,15 +41,15 @@ public class PodWorkerTests
     }
 
     [Fact]
-    public void PreStopSleepOfInt64Max_RunsForTheGracePeriodOnly()
+    public void PreStopSleepOfInt64Max_DeletedWithAShorterGracePeriod_RunsForThatPeriodOnly()
     {
         var n = new TestNode();
         var pod = Looping("hooked");
-        pod.Spec.TerminationGracePeriodSeconds = 30;
+        pod.Spec.TerminationGracePeriodSeconds = long.MaxValue;
         pod.Spec.Containers[0].Lifecycle = new V1Lifecycle { PreStop = new V1LifecycleHandler { Sleep = new V1SleepAction { Seconds = long.MaxValue } } };
         n.Run(pod);
         n.For(10);
-        n.Api.Delete(ResourceKinds.Pod, "default", "hooked").Unwrap();
+        n.Api.Delete(ResourceKinds.Pod, "default", "hooked", new DeleteOptions { GracePeriodSeconds = 30 }).Unwrap();
         n.For(31);
         Assert.NotNull(n.Pod("hooked"));
         // The hook used up the grace period; SIGKILL follows the 2 s minimum upstream's killContainer allows.

@@ -68,10 +68,11 @@ internal static class PodSpecDefaults
     private static void DefaultProbe(V1Probe? p)
     {
         if (p is null) return;
-        p.TimeoutSeconds ??= 1;
-        p.PeriodSeconds ??= 10;
-        p.SuccessThreshold ??= 1;
-        p.FailureThreshold ??= 3;
+        // SetDefaults_Probe: Go cannot tell 0 from unset, so an explicit 0 is defaulted too.
+        if (p.TimeoutSeconds is null or 0) p.TimeoutSeconds = 1;
+        if (p.PeriodSeconds is null or 0) p.PeriodSeconds = 10;
+        if (p.SuccessThreshold is null or 0) p.SuccessThreshold = 1;
+        if (p.FailureThreshold is null or 0) p.FailureThreshold = 3;
         DefaultHttpGet(p.HttpGet);
     }
 

@@ -39,7 +39,13 @@ internal static class PodSpecValidation
         {
             if (list is null) continue;
             for (var i = 0; i < list.Count; i++)
-                foreach (var e in ValidateContainer(list[i], $"{path}.{field}[{i}]", names, volumeNames)) yield return e;
+            {
+                var containerPath = $"{path}.{field}[{i}]";
+                foreach (var e in ValidateContainer(list[i], containerPath, names, volumeNames)) yield return e;
+                // Hooks and probes belong to app containers and sidecars (init containers that restart).
+                if (field == "containers" || list[i].RestartPolicy == "Always")
+                    foreach (var e in ValidateHooksAndProbes(list[i], containerPath, spec.TerminationGracePeriodSeconds)) yield return e;
+            }
         }
         if (spec.RestartPolicy is { } rp && !RestartPolicies.Contains(rp))
             yield return FieldError.NotSupported(path + ".restartPolicy", rp, RestartPolicies);
@@ -159,6 +165,34 @@ internal static class PodSpecValidation
             }
         }
         foreach (var e in ValidateResources(c.Resources, path + ".resources")) yield return e;
+    }
+
+    // validateContainers' lifecycle and probe rules; only their numeric bounds, which are what the kubelet acts on.
+    private static IEnumerable<FieldError> ValidateHooksAndProbes(V1Container c, string path, long? gracePeriod)
+    {
+        foreach (var (hook, name) in new[] { (c.Lifecycle?.PostStart, "postStart"), (c.Lifecycle?.PreStop, "preStop") })
+        {
+            // validateSleepAction as a v1.32 API server has it, with PodLifecycleSleepActionAllowZero (alpha) off.
+            if (hook?.Sleep is { } sleep && gracePeriod is { } grace && (sleep.Seconds <= 0 || sleep.Seconds > grace))
+                yield return FieldError.Invalid($"{path}.lifecycle.{name}.sleep", sleep.Seconds,
+                    $"must be greater than 0 and less than terminationGracePeriodSeconds ({grace}). Enable AllowPodLifecycleSleepActionZeroValue feature gate for zero sleep.");
+        }
+        foreach (var (probe, name) in new[] { (c.LivenessProbe, "livenessProbe"), (c.ReadinessProbe, "readinessProbe"), (c.StartupProbe, "startupProbe") })
+        {
+            if (probe is null) continue;
+            var pp = $"{path}.{name}";
+            foreach (var e in Registry.Validate.NonNegative(pp + ".initialDelaySeconds", probe.InitialDelaySeconds)) yield return e;
+            foreach (var e in Registry.Validate.NonNegative(pp + ".timeoutSeconds", probe.TimeoutSeconds)) yield return e;
+            foreach (var e in Registry.Validate.NonNegative(pp + ".periodSeconds", probe.PeriodSeconds)) yield return e;
+            foreach (var e in Registry.Validate.NonNegative(pp + ".successThreshold", probe.SuccessThreshold)) yield return e;
+            foreach (var e in Registry.Validate.NonNegative(pp + ".failureThreshold", probe.FailureThreshold)) yield return e;
+            if (probe.TerminationGracePeriodSeconds is <= 0)
+                yield return FieldError.Invalid(pp + ".terminationGracePeriodSeconds", probe.TerminationGracePeriodSeconds.Value, "must be greater than 0");
+            if (name == "readinessProbe" && probe.TerminationGracePeriodSeconds is { } tgps)
+                yield return FieldError.Invalid(pp + ".terminationGracePeriodSeconds", tgps, "must not be set for readinessProbes");
+            else if (name != "readinessProbe" && (probe.SuccessThreshold ?? 1) != 1)
+                yield return FieldError.Invalid(pp + ".successThreshold", (long)probe.SuccessThreshold!.Value, "must be 1");
+        }
     }
 
     private static IEnumerable<FieldError> ValidateResources(V1ResourceRequirements? r, string path)
