@@ -221,4 +221,33 @@ public class ValidationTests
         var created = (V1Pod)server.Create(pod).Unwrap();
         Assert.Equal("Guaranteed", created.Status.QosClass);
     }
+
+    private static V1Deployment Rolling(string surge, string unavailable)
+    {
+        var d = Some.Deployment();
+        d.Spec.Strategy = new V1DeploymentStrategy { Type = "RollingUpdate", RollingUpdate = new V1RollingUpdateDeployment { MaxSurge = surge, MaxUnavailable = unavailable } };
+        return d;
+    }
+
+    [Theory]
+    [InlineData("2147483648%")]
+    [InlineData("99999999999999999999%")]
+    public void MaxSurgePercentOfAnyLength_IsAccepted_AsIsValidPercent(string surge) =>
+        Assert.True(Some.Server().Create(Rolling(surge, "0")).IsSuccess);
+
+    [Theory]
+    [InlineData("-1%")]
+    [InlineData("+5%")]
+    [InlineData(" 5%")]
+    public void PercentWithASignOrSpace_IsNotAValidPercentString(string surge) =>
+        Assert.Equal(
+            $"The Deployment \"nginx\" is invalid: spec.strategy.rollingUpdate.maxSurge: Invalid value: intstr.IntOrString{{Type:1, IntVal:0, StrVal:\"{surge}\"}}: "
+            + "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')",
+            Refusal(Rolling(surge, "1")).KubectlMessage);
+
+    [Fact]
+    public void MaxUnavailablePercentPastInt64_IsMoreThan100Percent() =>
+        Assert.Equal(
+            "The Deployment \"nginx\" is invalid: spec.strategy.rollingUpdate.maxUnavailable: Invalid value: intstr.IntOrString{Type:1, IntVal:0, StrVal:\"99999999999999999999%\"}: must not be greater than 100%",
+            Refusal(Rolling("1", "99999999999999999999%")).KubectlMessage);
 }

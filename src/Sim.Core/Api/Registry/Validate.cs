@@ -109,40 +109,57 @@ internal static class Validate
             yield return FieldError.Invalid("spec.template.metadata.labels", labels is null ? new GoLiteral("map[string]string(nil)") : labels, "`selector` does not match template `labels`");
     }
 
-    /// <summary>Percent or integer rule for maxSurge/maxUnavailable values.</summary>
+    /// <summary>ValidatePositiveIntOrPercent for maxSurge/maxUnavailable: a non-negative integer, or digits and '%'.</summary>
     public static IEnumerable<FieldError> IntOrPercent(IntOrString? value, string field)
     {
         if (value is null) yield break;
         var v = value.Value ?? "";
-        if (int.TryParse(v, out var n))
+        if (IntValue(v) is { } n)
         {
             if (n < 0) yield return FieldError.Invalid(field, (long)n, NonNegativeMessage);
             yield break;
         }
-        if (!v.EndsWith('%') || !int.TryParse(v[..^1], out var pct))
-        {
+        // IsValidPercent is the regex alone: "-1%" breaks it, and so would no number of digits.
+        if (PercentValue(v) is null)
             yield return FieldError.Invalid(field, IntOrStringValue(value), "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')");
-            yield break;
-        }
-        if (pct < 0) yield return FieldError.Invalid(field, v, NonNegativeMessage);
     }
 
     /// <summary>Go's <c>%#v</c> of an <c>intstr.IntOrString</c>, as validation messages print it.</summary>
     public static GoLiteral IntOrStringValue(IntOrString value)
     {
         var v = value.Value ?? "";
-        return int.TryParse(v, out var n)
+        return IntValue(v) is { } n
             ? new GoLiteral($"intstr.IntOrString{{Type:0, IntVal:{n}, StrVal:\"\"}}")
             : new GoLiteral($"intstr.IntOrString{{Type:1, IntVal:0, StrVal:{GoValue.Quote(v)}}}");
     }
 
-    /// <summary>The integer or percentage value of an IntOrString, or null when it is not one.</summary>
-    public static (int Value, bool Percent)? ParseIntOrPercent(IntOrString? value)
+    /// <summary>
+    /// The integer or percentage value of an IntOrString, or null when it is not one. A percentage's digits saturate at
+    /// long.MaxValue, as Go's Atoi does on a range error, so "99999999999999999999%" still reads as more than 100%.
+    /// </summary>
+    public static (long Value, bool Percent)? ParseIntOrPercent(IntOrString? value)
     {
         if (value?.Value is not { } v) return null;
-        if (int.TryParse(v, out var n)) return (n, false);
-        if (v.EndsWith('%') && int.TryParse(v[..^1], out var p)) return (p, true);
+        if (IntValue(v) is { } n) return (n, false);
+        if (PercentValue(v) is { } p) return (p, true);
         return null;
+    }
+
+    // An int-typed IntOrString holds what JSON wrote for an int32: an optional minus and digits, nothing else.
+    private static int? IntValue(string v) =>
+        v.Length > 0 && (char.IsAsciiDigit(v[0]) || v[0] == '-')
+        && int.TryParse(v, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : null;
+
+    private static long? PercentValue(string v)
+    {
+        if (v.Length < 2 || v[^1] != '%') return null;
+        long pct = 0;
+        foreach (var c in v.AsSpan(0, v.Length - 1))
+        {
+            if (!char.IsAsciiDigit(c)) return null;
+            pct = pct > (long.MaxValue - (c - '0')) / 10 ? long.MaxValue : pct * 10 + (c - '0');
+        }
+        return pct;
     }
 
     public static IEnumerable<FieldError> Immutable(string field, object? newValue, object? oldValue, object? shownValue = null)
