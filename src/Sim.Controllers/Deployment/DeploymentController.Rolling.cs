@@ -52,7 +52,7 @@ public sealed partial class DeploymentController
         var allPods = DeploymentUtil.Total(all);
         var minAvailable = DeploymentUtil.Replicas(d) - DeploymentUtil.MaxUnavailable(d);
         var newUnavailable = DeploymentUtil.Replicas(newRs) - (newRs.Status?.AvailableReplicas ?? 0);
-        var maxScaledDown = allPods - minAvailable - newUnavailable;
+        var maxScaledDown = DeploymentUtil.ToInt32((long)allPods - minAvailable - newUnavailable);
         if (maxScaledDown <= 0) return (false, null);
 
         var (olds, cleaned, error) = CleanupUnhealthyReplicas(oldActive, d, maxScaledDown);

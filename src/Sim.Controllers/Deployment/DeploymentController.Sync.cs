@@ -129,7 +129,7 @@ public sealed partial class DeploymentController
         var copy = ModelCopy.Clone(rs);
         var oldScale = DeploymentUtil.Replicas(rs);
         var sizeChanged = oldScale != newScale;
-        var annotationsChanged = DeploymentUtil.SetReplicasAnnotations(copy, DeploymentUtil.Replicas(d), DeploymentUtil.Replicas(d) + DeploymentUtil.MaxSurge(d));
+        var annotationsChanged = DeploymentUtil.SetReplicasAnnotations(copy, DeploymentUtil.Replicas(d), DeploymentUtil.MaxTotal(d));
         if (!sizeChanged && !annotationsChanged) return (false, rs, null);
         copy.Spec.Replicas = newScale;
         var result = Context.Client.Update(copy);
@@ -184,7 +184,7 @@ public sealed partial class DeploymentController
         }
         if (d.Spec.Strategy?.Type != "RollingUpdate") return null;
         var all = Active(All(old, newRs));
-        var allowed = replicas > 0 ? replicas + DeploymentUtil.MaxSurge(d) : 0;
+        var allowed = replicas > 0 ? DeploymentUtil.MaxTotal(d) : 0;
         var toAdd = allowed - DeploymentUtil.Total(all);
         string? operation = null;
         if (toAdd > 0)
@@ -206,7 +206,7 @@ public sealed partial class DeploymentController
             if (toAdd != 0)
             {
                 var proportion = Proportion(rs, d, toAdd, added);
-                sizes[rs.Metadata.Name] = DeploymentUtil.Replicas(rs) + proportion;
+                sizes[rs.Metadata.Name] = DeploymentUtil.ToInt32((long)DeploymentUtil.Replicas(rs) + proportion);
                 added += proportion;
             }
             else
@@ -218,7 +218,7 @@ public sealed partial class DeploymentController
         {
             var rs = all[i];
             if (i == 0 && toAdd != 0)
-                sizes[rs.Metadata.Name] = Math.Max(0, sizes[rs.Metadata.Name] + toAdd - added);
+                sizes[rs.Metadata.Name] = DeploymentUtil.ToInt32(Math.Max(0, (long)sizes[rs.Metadata.Name] + toAdd - added));
             if (ScaleReplicaSet(rs, sizes[rs.Metadata.Name], d, operation).Error is { } e) return e;
         }
         return null;
@@ -250,11 +250,11 @@ public sealed partial class DeploymentController
     {
         var replicas = DeploymentUtil.Replicas(d);
         if (replicas == 0) return -DeploymentUtil.Replicas(rs);
-        var deploymentReplicas = replicas + DeploymentUtil.MaxSurge(d);
+        var deploymentReplicas = DeploymentUtil.MaxTotal(d);
         var annotated = DeploymentUtil.MaxReplicasAnnotationValue(rs) ?? d.Status?.Replicas ?? 0;
         if (annotated == 0) return 0;
         var size = (double)DeploymentUtil.Replicas(rs) * deploymentReplicas / annotated;
-        return (int)Math.Round(size, MidpointRounding.AwayFromZero) - DeploymentUtil.Replicas(rs);
+        return DeploymentUtil.ToInt32((long)Math.Min(Math.Round(size, MidpointRounding.AwayFromZero), int.MaxValue)) - DeploymentUtil.Replicas(rs);
     }
 
     /// <summary>Whether any active ReplicaSet was sized for a different spec.replicas (a scaling event).</summary>

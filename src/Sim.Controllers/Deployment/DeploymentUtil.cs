@@ -79,13 +79,28 @@ internal static class DeploymentUtil
     public static List<V1ReplicaSet> FindOld(V1ReplicaSet? newRs, IReadOnlyList<V1ReplicaSet> sets) =>
         sets.Where(r => newRs is null || r.Metadata.Uid != newRs.Metadata.Uid).ToList();
 
-    public static int Total(IEnumerable<V1ReplicaSet?> sets) => sets.Sum(Replicas);
+    // Replica counts are int32 and so are these sums, which saturate: two ReplicaSets of 2^31-1 replicas (a rollout of
+    // the largest Deployment) would overflow LINQ's checked Sum, and upstream's int32 sums wrap.
+    public static int Total(IEnumerable<V1ReplicaSet?> sets) => SaturatedSum(sets, Replicas);
 
-    public static int TotalStatusReplicas(IEnumerable<V1ReplicaSet?> sets) => sets.Sum(r => r?.Status?.Replicas ?? 0);
+    public static int TotalStatusReplicas(IEnumerable<V1ReplicaSet?> sets) => SaturatedSum(sets, r => r?.Status?.Replicas ?? 0);
 
-    public static int Available(IEnumerable<V1ReplicaSet?> sets) => sets.Sum(r => r?.Status?.AvailableReplicas ?? 0);
+    public static int Available(IEnumerable<V1ReplicaSet?> sets) => SaturatedSum(sets, r => r?.Status?.AvailableReplicas ?? 0);
 
-    public static int Ready(IEnumerable<V1ReplicaSet?> sets) => sets.Sum(r => r?.Status?.ReadyReplicas ?? 0);
+    public static int Ready(IEnumerable<V1ReplicaSet?> sets) => SaturatedSum(sets, r => r?.Status?.ReadyReplicas ?? 0);
+
+    private static int SaturatedSum(IEnumerable<V1ReplicaSet?> sets, Func<V1ReplicaSet?, int> count)
+    {
+        long sum = 0;
+        foreach (var rs in sets) sum += count(rs);
+        return ToInt32(sum);
+    }
+
+    /// <summary>A count clamped to what an int32 replica field holds.</summary>
+    public static int ToInt32(long value) => (int)Math.Clamp(value, int.MinValue, int.MaxValue);
+
+    /// <summary>spec.replicas plus maxSurge: the most pods a rollout may run (the max-replicas annotation), saturating.</summary>
+    public static int MaxTotal(V1Deployment d) => ToInt32((long)Replicas(d) + MaxSurge(d));
 
     /// <summary>maxSurge resolved against replicas, rounding percentages up (0 for Recreate).</summary>
     public static int MaxSurge(V1Deployment d)
@@ -114,16 +129,34 @@ internal static class DeploymentUtil
         return (surge, unavailable);
     }
 
+    /// <summary>
+    /// GetScaledValueFromIntOrPercent. The API accepts any run of digits before '%'; where upstream's Atoi fails or its
+    /// int32 conversion wraps, the percentage and the result saturate instead.
+    /// </summary>
     public static int Resolve(IntOrString? value, int total, bool roundUp)
     {
         if (value?.Value is not { } v) return 0;
-        if (int.TryParse(v, out var n)) return n;
-        if (v.EndsWith('%') && int.TryParse(v[..^1], out var pct))
+        if (int.TryParse(v, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n)) return n;
+        if (Percent(v) is { } pct)
         {
+            // pct * total stays below 2^63 * 2^31 < 7.9e28, within decimal.
             var exact = (decimal)pct * total / 100m;
-            return (int)(roundUp ? Math.Ceiling(exact) : Math.Floor(exact));
+            return ToInt32((long)Math.Min(roundUp ? Math.Ceiling(exact) : Math.Floor(exact), long.MaxValue));
         }
         return 0;
+    }
+
+    // The digits of a "[0-9]+%" value, saturating at long.MaxValue as Go's Atoi does; null for anything else.
+    private static long? Percent(string v)
+    {
+        if (v.Length < 2 || v[^1] != '%') return null;
+        long pct = 0;
+        foreach (var c in v.AsSpan(0, v.Length - 1))
+        {
+            if (!char.IsAsciiDigit(c)) return null;
+            pct = pct > (long.MaxValue - (c - '0')) / 10 ? long.MaxValue : pct * 10 + (c - '0');
+        }
+        return pct;
     }
 
     /// <summary>How many replicas the new ReplicaSet should have now (NewRSNewReplicas).</summary>
@@ -132,11 +165,13 @@ internal static class DeploymentUtil
         var replicas = Replicas(d);
         if (d.Spec.Strategy?.Type == "Recreate") return replicas;
         var surge = MaxSurge(d);
-        var current = Total(all);
-        var maxTotal = replicas + surge;
+        // In long: replicas + surge passes int32 for the largest Deployments (upstream's int32 sum wraps negative and
+        // never scales up); the result never exceeds replicas.
+        long current = Total(all);
+        var maxTotal = (long)replicas + surge;
         if (current >= maxTotal) return Replicas(newRs);
-        var scaleUp = Math.Min(maxTotal - current, replicas - Replicas(newRs));
-        return Replicas(newRs) + Math.Max(0, scaleUp);
+        var scaleUp = Math.Min(maxTotal - current, (long)replicas - Replicas(newRs));
+        return ToInt32(Replicas(newRs) + Math.Max(0, scaleUp));
     }
 
     /// <summary>Sets desired-replicas and max-replicas; true when anything changed.</summary>
@@ -194,7 +229,7 @@ internal static class DeploymentUtil
                     rs.Metadata.Annotations[RevisionHistoryAnnotation] = string.Join(",", old.Skip(start).Append(oldText));
             }
         }
-        if (!exists && SetReplicasAnnotations(rs, Replicas(d), Replicas(d) + MaxSurge(d))) changed = true;
+        if (!exists && SetReplicasAnnotations(rs, Replicas(d), MaxTotal(d))) changed = true;
         return changed;
     }
 

@@ -83,7 +83,7 @@ public sealed class ReplicaSetController : Reconciler
             Enqueue(owner);
             // A pod that just became ready becomes available minReadySeconds later: look again then.
             if (owner.Spec.MinReadySeconds is > 0 && !Pods.IsReady(old) && Pods.IsReady(pod))
-                Queue.AddAfter(Key(owner), SimDuration.FromSeconds(owner.Spec.MinReadySeconds.Value + 1));
+                Queue.AddAfter(Key(owner), SimDuration.FromSeconds((long)owner.Spec.MinReadySeconds.Value + 1));
         }
         else if (OwnerReferences.ControllerOf(pod) is null && !ModelCopy.SemanticEquals(old.Metadata.Labels, pod.Metadata.Labels))
         {

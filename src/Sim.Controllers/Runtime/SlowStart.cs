@@ -11,7 +11,7 @@ public static class SlowStart
     {
         var remaining = count;
         var successes = 0;
-        for (var batch = Math.Min(remaining, initialBatchSize); batch > 0; batch = Math.Min(2 * batch, remaining))
+        for (var batch = Math.Min(remaining, initialBatchSize); batch > 0; batch = (int)Math.Min(2L * batch, remaining))
         {
             string? error = null;
             for (var i = 0; i < batch; i++)
