@@ -122,4 +122,25 @@ public class PodSpecValidationTests
             + "less than terminationGracePeriodSeconds (30). Enable AllowPodLifecycleSleepActionZeroValue feature gate for zero sleep.",
             error.KubectlMessage);
     }
+
+    [Theory]
+    [InlineData(0L)]
+    [InlineData(2_147_483_648L)]
+    [InlineData(long.MaxValue)]
+    public void ActiveDeadlineSeconds_OutsideInt32_IsRefused(long seconds)
+    {
+        var pod = Some.Pod();
+        pod.Spec.ActiveDeadlineSeconds = seconds;
+        Assert.Equal(
+            $"The Pod \"web\" is invalid: spec.activeDeadlineSeconds: Invalid value: {seconds}: must be between 1 and 2147483647, inclusive",
+            Refusal(pod));
+    }
+
+    [Fact]
+    public void ActiveDeadlineSeconds_OfInt32Max_IsAccepted()
+    {
+        var pod = Some.Pod();
+        pod.Spec.ActiveDeadlineSeconds = int.MaxValue;
+        Assert.True(Some.Server().Create(pod).IsSuccess);
+    }
 }

@@ -52,7 +52,7 @@ internal static class PodSpecValidation
         if (spec.DnsPolicy is { } dp && dp is not ("ClusterFirst" or "ClusterFirstWithHostNet" or "Default" or "None"))
             yield return FieldError.NotSupported(path + ".dnsPolicy", dp, "ClusterFirstWithHostNet", "ClusterFirst", "Default", "None");
         foreach (var e in Validate_NonNegative(path + ".terminationGracePeriodSeconds", spec.TerminationGracePeriodSeconds)) yield return e;
-        if (spec.ActiveDeadlineSeconds is <= 0)
+        if (spec.ActiveDeadlineSeconds is <= 0 or > int.MaxValue)
             yield return FieldError.Invalid(path + ".activeDeadlineSeconds", spec.ActiveDeadlineSeconds.Value, "must be between 1 and 2147483647, inclusive");
         foreach (var e in ObjectMetaValidation.ValidateLabels(spec.NodeSelector, path + ".nodeSelector")) yield return e;
         foreach (var e in AffinityValidation.Validate(spec.Affinity, path + ".affinity")) yield return e;
