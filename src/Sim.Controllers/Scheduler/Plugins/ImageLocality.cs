@@ -1,6 +1,7 @@
 using k8s.Models;
 using Sim.Controllers.Scheduler.Cache;
 using Sim.Controllers.Scheduler.Framework;
+using Sim.Core.Kernel;
 
 namespace Sim.Controllers.Scheduler.Plugins;
 
@@ -26,7 +27,8 @@ internal static class ImageLocality
             {
                 if (!node.ImageSizes.TryGetValue(image, out var size)) continue;
                 var spread = (double)cache.ImageNodeCount(image) / totalNodes;
-                sum += (long)(size * spread);
+                // Sizes come from node status and may be as large as a long; the sum saturates rather than wraps.
+                sum = Saturating.Add(sum, (long)(size * spread));
             }
         }
         var maxThreshold = MaxContainerThreshold * pod.Images.Length;
