@@ -44,8 +44,9 @@ public sealed record ContainerProgram(SimDuration? RunFor, int ExitCode, IReadOn
         {
             if (annotations.TryGetValue(ExitAfterAnnotation, out var after) && GoDuration.TryParse(after, out var d, out _))
                 program = program with { RunFor = d };
-            if (annotations.TryGetValue(ExitCodeAnnotation, out var codeText) && int.TryParse(codeText, NumberStyles.Integer, CultureInfo.InvariantCulture, out var code))
-                program = program with { ExitCode = code, RunFor = program.RunFor ?? SimDuration.Zero };
+            // A process's exit status is 8 bits: 256 reads as 0 and -1 as 255, as with `exit N`.
+            if (annotations.TryGetValue(ExitCodeAnnotation, out var codeText) && long.TryParse(codeText, NumberStyles.Integer, CultureInfo.InvariantCulture, out var code))
+                program = program with { ExitCode = (int)(code & 0xFF), RunFor = program.RunFor ?? SimDuration.Zero };
         }
         return program;
     }
@@ -99,8 +100,8 @@ public sealed record ContainerProgram(SimDuration? RunFor, int ExitCode, IReadOn
                     status = 1;
                     break;
                 case "exit":
-                    var code = words.Length > 1 && int.TryParse(words[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : status;
-                    return new ContainerProgram(elapsed, code & 0xFF, output, false);
+                    var code = words.Length > 1 && long.TryParse(words[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : status;
+                    return new ContainerProgram(elapsed, (int)(code & 0xFF), output, false);
                 default:
                     // An unknown program: assume a server that runs until stopped, as most images do.
                     return new ContainerProgram(null, 0, output, true);
