@@ -58,27 +58,32 @@ public class ScenarioHardeningTests
         var deployment = File.ReadAllText(Path.Combine(TempScenario.RepoRoot, "scenarios", "manifests", "nginx-deploy.yml"))
             .Replace("replicas: 3", "replicas: 10000000", StringComparison.Ordinal);
         var error = OnlyError("name: x\nsteps:\n  - at: 0s\n    apply: big.yaml\n", ("big.yaml", deployment));
-        Assert.EndsWith("/big.yaml:6:3: Deployment/nginx: spec.replicas 10000000 asks for more pods than KubeSim simulates in one scenario (150000, Kubernetes' largest supported cluster)", error);
+        Assert.EndsWith("/big.yaml:6:3: Deployment/nginx: spec.replicas 10000000 asks for more pods than KubeSim simulates in this scenario (10330: its nodes hold 330 pods and KubeSim keeps at most 10000 more waiting Pending)", error);
     }
 
     [Fact]
     public void ScalingToInt32MaxIsRefusedAtTheReplicas() =>
-        Assert.Equal("scenario.yaml:3:61: \"replicas\" 2147483647 asks for more pods than KubeSim simulates in one scenario (150000, Kubernetes' largest supported cluster)",
-            OnlyError("name: x\nsteps:\n  - {at: 0s, scale: {kind: Deployment, name: web, replicas: 2147483647}}\n"));
+        Assert.Equal("scenario.yaml:4:61: \"replicas\" 2147483647 asks for more pods than KubeSim simulates in this scenario (150000: Kubernetes' largest supported cluster)",
+            OnlyError("name: x\ncluster: {nodes: {count: 5000}}\nsteps:\n  - {at: 0s, scale: {kind: Deployment, name: web, replicas: 2147483647}}\n"));
+
+    [Fact]
+    public void ASmallClusterTakesAtMostTenThousandPodsBeyondWhatItsNodesHold() =>
+        Assert.Equal("scenario.yaml:3:61: \"replicas\" 100000 asks for more pods than KubeSim simulates in this scenario (10330: its nodes hold 330 pods and KubeSim keeps at most 10000 more waiting Pending)",
+            OnlyError("name: x\nsteps:\n  - {at: 0s, scale: {kind: Deployment, name: web, replicas: 100000}}\n"));
 
     [Fact]
     public void ManyWorkloadsThatTogetherAskForTooManyPodsAreRefusedAtTheStepThatCrossesTheLine()
     {
         var steps = string.Concat(Enumerable.Range(0, 4).Select(i => $"  - {{at: {i}s, scale: {{kind: Deployment, name: w{i}, replicas: 50000}}}}\n"));
-        Assert.Equal("scenario.yaml:6:60: with this step the scenario's workloads may ask for 200000 pods, more than KubeSim simulates in one scenario (150000, Kubernetes' largest supported cluster)",
-            OnlyError("name: x\nsteps:\n" + steps));
+        Assert.Equal("scenario.yaml:7:60: with this step the scenario's workloads may ask for 200000 pods, more than KubeSim simulates in this scenario (150000: Kubernetes' largest supported cluster)",
+            OnlyError("name: x\ncluster: {nodes: {count: 5000}}\nsteps:\n" + steps));
     }
 
     [Fact]
     public void ScalingOneWorkloadUpAndDownCountsItsLargestSizeOnce()
     {
         var steps = string.Concat(Enumerable.Range(0, 10).Select(i => $"  - {{at: {i}s, scale: {{kind: Deployment, name: web, replicas: {(i % 2 == 0 ? 100000 : 10)}}}}}\n"));
-        using var temp = new TempScenario("name: x\nsteps:\n" + steps);
+        using var temp = new TempScenario("name: x\ncluster: {nodes: {count: 5000}}\nsteps:\n" + steps);
         Assert.Equal(10, ScenarioLoader.LoadFile(temp.Path).Steps.Count);
     }
 

@@ -90,8 +90,17 @@ public sealed record ContainerProgram(SimDuration? RunFor, int ExitCode, IReadOn
                 case "sleep":
                     if (words.Length > 1 && IsInfinite(words[1])) return new ContainerProgram(null, 0, output, false);
                     // A sleep too long to represent saturates, and so does the sum: the container simply never exits.
-                    if (words.Length > 1 && ParseSleep(words[1]) is { } span) elapsed += span;
-                    status = 0;
+                    if (words.Length > 1 && ParseSleep(words[1]) is { } span)
+                    {
+                        elapsed += span;
+                        status = 0;
+                    }
+                    else
+                    {
+                        // busybox's sleep (the seed's images) refuses what it cannot read, and the script goes on.
+                        output.Add(new LogLine(elapsed, words.Length > 1 ? $"sleep: invalid number '{words[1]}'" : "sleep: missing operand"));
+                        status = 1;
+                    }
                     break;
                 case "true" or ":":
                     status = 0;

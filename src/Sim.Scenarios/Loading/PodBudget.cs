@@ -8,8 +8,10 @@ namespace Sim.Scenarios.Loading;
 /// Adds up the pods a scenario's workloads may ask for (each workload at the most replicas any step gives it) and
 /// refuses the step that would take the sum past <see cref="SimulationLimits.MaxPods"/>.
 /// </summary>
-internal sealed class PodBudget(YamlFields f)
+internal sealed class PodBudget(YamlFields f, long nodeCapacity)
 {
+    private readonly (long Limit, string Why) _limit = SimulationLimits.PodLimit(nodeCapacity);
+
     private readonly Dictionary<(string Kind, string Namespace, string Name), long> _most = [];
     private long _total;
 
@@ -19,9 +21,9 @@ internal sealed class PodBudget(YamlFields f)
         foreach (var doc in docs)
         {
             if (Asks(doc.Object) is not { } ask) continue;
-            if (ask.Pods > SimulationLimits.MaxPods)
+            if (ask.Pods > _limit.Limit)
             {
-                f.Errors.Add(new ManifestError(doc.File, doc.PositionOf(ask.Field), $"{doc.Describe}: {ask.Field} {ask.Pods} asks for more pods than KubeSim simulates in one scenario ({SimulationLimits.MaxPods}, Kubernetes' largest supported cluster)"));
+                f.Errors.Add(new ManifestError(doc.File, doc.PositionOf(ask.Field), $"{doc.Describe}: {ask.Field} {ask.Pods} asks for more pods than KubeSim simulates in this scenario ({_limit.Limit}: {_limit.Why})"));
                 continue;
             }
             Raise(ask.Target ?? (doc.Object.Kind ?? "", doc.Object.Namespace() ?? "default", doc.Object.Metadata?.Name ?? ""), ask.Pods, step);
@@ -31,9 +33,9 @@ internal sealed class PodBudget(YamlFields f)
     /// <summary>Counts a scale step.</summary>
     public void Scale(string kind, string ns, string name, long replicas, SourcePosition at)
     {
-        if (replicas > SimulationLimits.MaxPods)
+        if (replicas > _limit.Limit)
         {
-            f.Error(at, $"\"replicas\" {replicas} asks for more pods than KubeSim simulates in one scenario ({SimulationLimits.MaxPods}, Kubernetes' largest supported cluster)");
+            f.Error(at, $"\"replicas\" {replicas} asks for more pods than KubeSim simulates in this scenario ({_limit.Limit}: {_limit.Why})");
             return;
         }
         Raise((kind, ns, name), replicas, at);
@@ -45,8 +47,8 @@ internal sealed class PodBudget(YamlFields f)
         if (pods <= before) return;
         _most[key] = pods;
         _total += pods - before;
-        if (_total > SimulationLimits.MaxPods && _total - (pods - before) <= SimulationLimits.MaxPods)
-            f.Error(at, $"with this step the scenario's workloads may ask for {_total} pods, more than KubeSim simulates in one scenario ({SimulationLimits.MaxPods}, Kubernetes' largest supported cluster)");
+        if (_total > _limit.Limit && _total - (pods - before) <= _limit.Limit)
+            f.Error(at, $"with this step the scenario's workloads may ask for {_total} pods, more than KubeSim simulates in this scenario ({_limit.Limit}: {_limit.Why})");
     }
 
     // The pods an object may bring by itself, the field that says so, and which workload it sizes (an HPA sizes its target).

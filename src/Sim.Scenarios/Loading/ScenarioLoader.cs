@@ -98,7 +98,7 @@ public static class ScenarioLoader
             f.Error(f.Get(root, "duration")!.Start, $"\"duration\" {GoDuration.Format(tooLong)} is longer than KubeSim simulates ({SimulationLimits.MaxDurationText})");
         var cluster = f.Get(root, "cluster") is { } clusterNode ? ReadCluster(clusterNode, f) : ClusterShape.Default;
         var steps = new List<Step>();
-        var pods = new PodBudget(f);
+        var pods = new PodBudget(f, cluster.Nodes.Sum(n => (long)n.Pods));
         switch (f.Get(root, "steps"))
         {
             case YSequence { Items.Count: > 0 } seq:

@@ -15,6 +15,15 @@ public static class SimulationLimits
     /// <summary>Most pods a scenario's workloads may ask for at once, summed over them (Kubernetes' supported maximum).</summary>
     public const int MaxPods = 150_000;
 
+    /// <summary>Most pods beyond what the nodes can hold (their max-pods summed): such pods can only wait Pending.</summary>
+    public const int MaxPodsBeyondCapacity = 10_000;
+
+    /// <summary>The pods a scenario on nodes holding <paramref name="capacity"/> pods may ask for, and why that many.</summary>
+    public static (long Limit, string Why) PodLimit(long capacity) =>
+        capacity + MaxPodsBeyondCapacity < MaxPods
+            ? (capacity + MaxPodsBeyondCapacity, $"its nodes hold {capacity} pods and KubeSim keeps at most {MaxPodsBeyondCapacity} more waiting Pending")
+            : (MaxPods, "Kubernetes' largest supported cluster");
+
     /// <summary>Longest span a scenario may simulate.</summary>
     public static readonly SimDuration MaxDuration = SimDuration.FromHours(366 * 24);
 

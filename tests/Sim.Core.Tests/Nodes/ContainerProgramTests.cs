@@ -23,12 +23,20 @@ public class ContainerProgramTests
     [InlineData("infinity")]
     public void SleepInf_RunsUntilStopped(string arg) => Assert.Null(Of(null, "sleep", arg).RunFor);
 
+    [Fact]
+    public void SleepOfAFractionalNumberWaitsThatLong() =>
+        Assert.Equal(new SimDuration(15_000_000L), Of(null, "sh", "-c", "sleep 1.5").RunFor);
+
     [Theory]
-    [InlineData("sleep -5", 0L)]
-    [InlineData("sleep nan", 0L)]
-    [InlineData("sleep 1.5", 15_000_000L)]
-    public void SleepOfANegativeOrFractionalNumber_IsWhatGnuSleepWouldWait(string script, long ticks) =>
-        Assert.Equal(new SimDuration(ticks), Of(null, "sh", "-c", script).RunFor);
+    [InlineData("sleep -5", "sleep: invalid number '-5'")]
+    [InlineData("sleep nan", "sleep: invalid number 'nan'")]
+    [InlineData("sleep", "sleep: missing operand")]
+    public void SleepOfSomethingThatIsNoNumberFailsAtOnceAsBusyboxDoes(string script, string log)
+    {
+        var program = Of(null, "sh", "-c", script);
+        Assert.Equal((SimDuration.Zero, 1), (program.RunFor, program.ExitCode));
+        Assert.Equal(log, Assert.Single(program.Output).Text);
+    }
 
     [Theory]
     [InlineData("256", 0)]
