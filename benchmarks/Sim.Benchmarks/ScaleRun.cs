@@ -42,7 +42,7 @@ public static class ScaleRun
         var before = wall.Elapsed;
         var start = cluster.Now;
         // One pod of each Deployment: the first by name of each app label, from one LIST.
-        var victims = kubectl.List<V1Pod>("default").GroupBy(p => p.Metadata.Labels["app"]).Select(g => g.First().Metadata.Name).ToList();
+        var victims = kubectl.ListNow<V1Pod>("default").GroupBy(p => p.Metadata.Labels["app"]).Select(g => g.First().Metadata.Name).ToList();
         foreach (var victim in victims) kubectl.Delete<V1Pod>("default", victim).Unwrap();
         var healedAt = RunUntilReady(cluster, total, SimDuration.FromMinutes(5), requireExactly: true);
         var healed = wall.Elapsed - before;

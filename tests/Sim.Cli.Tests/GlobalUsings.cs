@@ -1,1 +1,2 @@
+global using Sim.Core.Api.Client;
 global using KubeObject = k8s.IKubernetesObject<k8s.Models.V1ObjectMeta>;

@@ -22,6 +22,9 @@ public sealed record ClusterOptions
     /// <summary>Where to stream the history file as it is written, if anywhere.</summary>
     public Stream? HistorySink { get; init; }
 
+    /// <summary>The components' API request rate limits (Kubernetes' defaults unless turned off).</summary>
+    public ClientRateLimits ClientRateLimits { get; init; } = ClientRateLimits.Defaults;
+
     /// <summary>Whether to run the controllers, scheduler and kubelets (off: a bare API server, for API tests).</summary>
     public bool RunControlPlane { get; init; } = true;
 

@@ -1,9 +1,4 @@
-using Sim.Controllers.Deployment;
-using Sim.Controllers.GarbageCollector;
-using Sim.Controllers.Namespace;
-using Sim.Controllers.ReplicaSet;
 using Sim.Controllers.Scheduler;
-using Sim.Controllers.Runtime;
 using Sim.Core.Api;
 using Sim.Core.Kernel;
 using Sim.Core.Nodes;
@@ -12,12 +7,13 @@ using Sim.Core.Time;
 namespace Sim.Controllers.Cluster;
 
 /// <summary>
-/// A whole simulated cluster: the event loop and its clock, the API server, kube-controller-manager's controllers,
-/// the scheduler and one kubelet per node, all on one thread. Build one with <see cref="Create"/>, then drive it with
-/// the Run methods.
+/// A whole simulated cluster: the event loop and its clock, the API server, and the processes talking to it through
+/// their API clients: kube-controller-manager and kube-scheduler on the control plane, one kubelet per node machine,
+/// all on one thread. Build one with <see cref="Create"/>, then drive it with the Run methods.
 /// </summary>
 public sealed class SimulatedCluster
 {
+    private readonly List<NodeMachine> _machines = [];
     private readonly List<Kubelet> _kubelets = [];
 
     private SimulatedCluster(ClusterOptions options)
@@ -26,6 +22,7 @@ public sealed class SimulatedCluster
         Loop = new EventLoop(options.Start);
         Random = new SimRandom(options.Seed);
         Api = new ApiServer(Loop, Random.Fork("apiserver"), new ApiServerOptions { HistoryRetention = options.HistoryRetention, HistorySink = options.HistorySink });
+        Transport = new DirectTransport(Api);
     }
 
     /// <summary>What this cluster was built from.</summary>
@@ -40,8 +37,20 @@ public sealed class SimulatedCluster
     /// <summary>The API server.</summary>
     public ApiServer Api { get; }
 
-    /// <summary>The kubelets, one per node, in node order.</summary>
+    /// <summary>How the components' requests reach the API server.</summary>
+    public IApiTransport Transport { get; }
+
+    /// <summary>The kubelets running now, one per node, in node order.</summary>
     public IReadOnlyList<Kubelet> Kubelets => _kubelets;
+
+    /// <summary>The node machines, in node order.</summary>
+    public IReadOnlyList<NodeMachine> Machines => _machines;
+
+    /// <summary>kube-controller-manager (null when the control plane does not run).</summary>
+    public ControllerManager? ControllerManager { get; private set; }
+
+    /// <summary>kube-scheduler (null when the control plane does not run).</summary>
+    public KubeScheduler? Scheduler { get; private set; }
 
     /// <summary>The current virtual time.</summary>
     public SimTime Now => Loop.Now;
@@ -56,32 +65,33 @@ public sealed class SimulatedCluster
 
     private void StartComponents()
     {
+        var limits = Options.ClientRateLimits;
         for (var i = 0; i < Options.Nodes.Count; i++)
         {
             var spec = Options.Nodes[i];
-            var kubelet = new Kubelet(spec, i, Api.ClientFor("kubelet/" + spec.Name), Loop, Random.Fork("kubelet/" + spec.Name));
+            var random = Random.Fork("kubelet/" + spec.Name);
+            var machine = new NodeMachine(spec, i, Loop, random);
+            _machines.Add(machine);
+            var kubelet = new Kubelet(machine, ClientOn(spec.Name, "kubelet", "kubelet/" + spec.Name, limits.Kubelet), random);
             _kubelets.Add(kubelet);
             kubelet.Start();
         }
 
-        // kube-controller-manager: one process, shared informers, one controller per concern.
-        var managerClient = Api.ClientFor("kube-controller-manager");
-        var manager = new ControllerContext(Loop, managerClient, new InformerFactory(managerClient), Random.Fork("kube-controller-manager"));
-        _ = new DeploymentController(manager);
-        _ = new ReplicaSetController(manager);
-        _ = new GarbageCollectorController(manager);
-        _ = new NamespaceController(manager);
-        manager.Informers.Start();
+        // kube-controller-manager: one process, shared informers, one client per controller.
+        ControllerManager = new ControllerManager(ClientOn(ClientIdentity.ControlPlaneEndpoint, "kube-controller-manager", "kube-controller-manager", null),
+            Random.Fork("kube-controller-manager"), limits.ControllerManager);
+        ControllerManager.Start();
 
         // kube-scheduler: its own process, informers and random stream.
-        var schedulerClient = Api.ClientFor("kube-scheduler");
-        var scheduler = new ControllerContext(Loop, schedulerClient, new InformerFactory(schedulerClient), Random.Fork("kube-scheduler"));
-        _ = new DefaultScheduler(scheduler);
-        scheduler.Informers.Start();
+        Scheduler = new KubeScheduler(ClientOn(ClientIdentity.ControlPlaneEndpoint, "kube-scheduler", "kube-scheduler", limits.Scheduler), Random.Fork("kube-scheduler"));
+        Scheduler.Start();
     }
 
-    /// <summary>A client of the API server identifying itself as <paramref name="userAgent"/> (e.g. <c>kubectl</c>).</summary>
-    public ApiClient Client(string userAgent = "kubectl") => Api.ClientFor(userAgent);
+    private ApiClient ClientOn(string endpoint, string component, string userAgent, ClientRateLimit? limit) =>
+        new(Transport, new ClientIdentity(component, endpoint, userAgent), Loop, limit);
+
+    /// <summary>A client of the API server identifying itself as <paramref name="userAgent"/> (e.g. <c>kubectl</c>), on the control plane, without a rate limit.</summary>
+    public ApiClient Client(string userAgent = "kubectl") => ClientOn(ClientIdentity.ControlPlaneEndpoint, userAgent, userAgent, null);
 
     /// <summary>The kubelet of a node, or null.</summary>
     public Kubelet? Kubelet(string nodeName) => _kubelets.FirstOrDefault(k => k.NodeName == nodeName);

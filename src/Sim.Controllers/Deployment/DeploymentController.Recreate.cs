@@ -9,32 +9,32 @@ public sealed partial class DeploymentController
     /// One Recreate pass (recreate.go): scale every old ReplicaSet to 0, wait until none of their pods remain, then
     /// create or scale the new ReplicaSet to spec.replicas in one step.
     /// </summary>
-    private ReconcileResult RolloutRecreate(V1Deployment d, List<V1ReplicaSet> rsList)
+    private async ValueTask<ReconcileResult> RolloutRecreate(V1Deployment d, List<V1ReplicaSet> rsList)
     {
-        var (newRs, old, error) = GetAllReplicaSetsAndSyncRevision(d, rsList, create: false);
+        var (newRs, old, error) = await GetAllReplicaSetsAndSyncRevision(d, rsList, create: false);
         if (error is not null) return ReconcileResult.Retry(error);
         var all = All(old, newRs);
 
         var scaledDown = false;
         foreach (var rs in Active(old))
         {
-            var (scaled, _, e) = ScaleAndRecord(rs, 0, d);
+            var (scaled, _, e) = await ScaleAndRecord(rs, 0, d);
             if (e is not null) return ReconcileResult.Retry(e);
             scaledDown |= scaled;
         }
-        if (scaledDown) return SyncRolloutStatus(Refresh(all), newRs, d);
-        if (OldPodsRunning(newRs, old)) return SyncRolloutStatus(all, newRs, d);
+        if (scaledDown) return await SyncRolloutStatus(await Refresh(all), newRs, d);
+        if (OldPodsRunning(newRs, old)) return await SyncRolloutStatus(all, newRs, d);
 
         if (newRs is null)
         {
-            (newRs, old, error) = GetAllReplicaSetsAndSyncRevision(d, rsList, create: true);
+            (newRs, old, error) = await GetAllReplicaSetsAndSyncRevision(d, rsList, create: true);
             if (error is not null) return ReconcileResult.Retry(error);
             all = All(old, newRs);
         }
-        var (_, _, upError) = ScaleAndRecord(newRs!, DeploymentUtil.Replicas(d), d);
+        var (_, _, upError) = await ScaleAndRecord(newRs!, DeploymentUtil.Replicas(d), d);
         if (upError is not null) return ReconcileResult.Retry(upError);
-        if (DeploymentConditions.Complete(d, d.Status!)) CleanupDeployment(old, d);
-        return SyncRolloutStatus(Refresh(all), Refresh(newRs!), d);
+        if (DeploymentConditions.Complete(d, d.Status!)) await CleanupDeployment(old, d);
+        return await SyncRolloutStatus(await Refresh(all), await Refresh(newRs!), d);
     }
 
     /// <summary>Any pod of an old ReplicaSet that is not finished, including terminating ones.</summary>

@@ -9,44 +9,49 @@ public sealed partial class DeploymentController
     /// One RollingUpdate pass (rolling.go): scale the new ReplicaSet up within maxSurge; if nothing changed, scale old
     /// ones down within maxUnavailable (unhealthy replicas first); if the rollout is complete, clean up history.
     /// </summary>
-    private ReconcileResult RolloutRolling(V1Deployment d, List<V1ReplicaSet> rsList)
+    private async ValueTask<ReconcileResult> RolloutRolling(V1Deployment d, List<V1ReplicaSet> rsList)
     {
-        var (newRs, old, error) = GetAllReplicaSetsAndSyncRevision(d, rsList, create: true);
+        var (newRs, old, error) = await GetAllReplicaSetsAndSyncRevision(d, rsList, create: true);
         if (error is not null) return ReconcileResult.Retry(error);
         var all = All(old, newRs);
 
-        var (scaledUp, upError) = ReconcileNewReplicaSet(all, newRs!, d);
+        var (scaledUp, upError) = await ReconcileNewReplicaSet(all, newRs!, d);
         if (upError is not null) return ReconcileResult.Retry(upError);
-        if (scaledUp) return SyncRolloutStatus(Refresh(all), newRs is null ? null : Refresh(newRs), d);
+        if (scaledUp) return await SyncRolloutStatus(await Refresh(all), newRs is null ? null : await Refresh(newRs), d);
 
-        var (scaledDown, downError) = ReconcileOldReplicaSets(all, Active(old), newRs!, d);
+        var (scaledDown, downError) = await ReconcileOldReplicaSets(all, Active(old), newRs!, d);
         if (downError is not null) return ReconcileResult.Retry(downError);
-        if (scaledDown) return SyncRolloutStatus(Refresh(all), newRs is null ? null : Refresh(newRs), d);
+        if (scaledDown) return await SyncRolloutStatus(await Refresh(all), newRs is null ? null : await Refresh(newRs), d);
 
-        if (DeploymentConditions.Complete(d, d.Status!)) CleanupDeployment(old, d);
-        return SyncRolloutStatus(all, newRs, d);
+        if (DeploymentConditions.Complete(d, d.Status!)) await CleanupDeployment(old, d);
+        return await SyncRolloutStatus(all, newRs, d);
     }
 
-    private V1ReplicaSet Refresh(V1ReplicaSet rs) =>
-        Context.Client.Find<V1ReplicaSet>(rs.Metadata.NamespaceProperty, rs.Metadata.Name) is { } current && current.Metadata.Uid == rs.Metadata.Uid ? current : rs;
+    private async ValueTask<V1ReplicaSet> Refresh(V1ReplicaSet rs) =>
+        (await Client.Get<V1ReplicaSet>(rs.Metadata.NamespaceProperty, rs.Metadata.Name)).Value is { } current && current.Metadata.Uid == rs.Metadata.Uid ? current : rs;
 
-    private List<V1ReplicaSet> Refresh(List<V1ReplicaSet> sets) => sets.Select(Refresh).ToList();
+    private async ValueTask<List<V1ReplicaSet>> Refresh(List<V1ReplicaSet> sets)
+    {
+        var fresh = new List<V1ReplicaSet>(sets.Count);
+        foreach (var rs in sets) fresh.Add(await Refresh(rs));
+        return fresh;
+    }
 
-    private (bool Scaled, string? Error) ReconcileNewReplicaSet(List<V1ReplicaSet> all, V1ReplicaSet newRs, V1Deployment d)
+    private async ValueTask<(bool Scaled, string? Error)> ReconcileNewReplicaSet(List<V1ReplicaSet> all, V1ReplicaSet newRs, V1Deployment d)
     {
         var replicas = DeploymentUtil.Replicas(d);
         if (DeploymentUtil.Replicas(newRs) == replicas) return (false, null);
         if (DeploymentUtil.Replicas(newRs) > replicas)
         {
-            var (scaledDown, _, e) = ScaleAndRecord(newRs, replicas, d);
+            var (scaledDown, _, e) = await ScaleAndRecord(newRs, replicas, d);
             return (scaledDown, e);
         }
         var count = DeploymentUtil.NewRsNewReplicas(d, all, newRs);
-        var (scaled, _, error) = ScaleAndRecord(newRs, count, d);
+        var (scaled, _, error) = await ScaleAndRecord(newRs, count, d);
         return (scaled, error);
     }
 
-    private (bool Scaled, string? Error) ReconcileOldReplicaSets(List<V1ReplicaSet> all, List<V1ReplicaSet> oldActive, V1ReplicaSet newRs, V1Deployment d)
+    private async ValueTask<(bool Scaled, string? Error)> ReconcileOldReplicaSets(List<V1ReplicaSet> all, List<V1ReplicaSet> oldActive, V1ReplicaSet newRs, V1Deployment d)
     {
         if (DeploymentUtil.Total(oldActive) == 0) return (false, null);
         var allPods = DeploymentUtil.Total(all);
@@ -55,15 +60,15 @@ public sealed partial class DeploymentController
         var maxScaledDown = DeploymentUtil.ToInt32((long)allPods - minAvailable - newUnavailable);
         if (maxScaledDown <= 0) return (false, null);
 
-        var (olds, cleaned, error) = CleanupUnhealthyReplicas(oldActive, d, maxScaledDown);
+        var (olds, cleaned, error) = await CleanupUnhealthyReplicas(oldActive, d, maxScaledDown);
         if (error is not null) return (false, error);
         var allAfter = olds.Append(newRs).ToList();
-        var (scaledDown, downError) = ScaleDownOldReplicaSetsForRollingUpdate(allAfter, olds, d);
+        var (scaledDown, downError) = await ScaleDownOldReplicaSetsForRollingUpdate(allAfter, olds, d);
         return (cleaned + scaledDown > 0, downError);
     }
 
     /// <summary>Removes replicas that are not available from old ReplicaSets, oldest first, up to <paramref name="maxCleanup"/>.</summary>
-    private (List<V1ReplicaSet> Old, int Cleaned, string? Error) CleanupUnhealthyReplicas(List<V1ReplicaSet> old, V1Deployment d, int maxCleanup)
+    private async ValueTask<(List<V1ReplicaSet> Old, int Cleaned, string? Error)> CleanupUnhealthyReplicas(List<V1ReplicaSet> old, V1Deployment d, int maxCleanup)
     {
         var sorted = old.ToList();
         sorted.Sort(CompareByCreation);
@@ -80,7 +85,7 @@ public sealed partial class DeploymentController
             // retries the sync once the status has caught up.
             if (count < 0)
                 return (sorted, total, $"when cleaning up unhealthy replicas, got invalid request to scale down {rs.Metadata.NamespaceProperty}/{rs.Metadata.Name} {replicas} -> {replicas - count}");
-            var (_, updated, error) = ScaleAndRecord(rs, replicas - count, d);
+            var (_, updated, error) = await ScaleAndRecord(rs, replicas - count, d);
             if (error is not null) return (sorted, total, error);
             total += count;
             sorted[i] = updated;
@@ -89,7 +94,7 @@ public sealed partial class DeploymentController
     }
 
     /// <summary>Scales old ReplicaSets down, oldest first, while more than minAvailable replicas are available.</summary>
-    private (int Scaled, string? Error) ScaleDownOldReplicaSetsForRollingUpdate(List<V1ReplicaSet> all, List<V1ReplicaSet> old, V1Deployment d)
+    private async ValueTask<(int Scaled, string? Error)> ScaleDownOldReplicaSetsForRollingUpdate(List<V1ReplicaSet> all, List<V1ReplicaSet> old, V1Deployment d)
     {
         var minAvailable = DeploymentUtil.Replicas(d) - DeploymentUtil.MaxUnavailable(d);
         var available = DeploymentUtil.Available(all);
@@ -104,7 +109,7 @@ public sealed partial class DeploymentController
             var replicas = DeploymentUtil.Replicas(rs);
             if (replicas == 0) continue;
             var count = Math.Min(replicas, totalToScale - total);
-            var (_, _, error) = ScaleAndRecord(rs, replicas - count, d);
+            var (_, _, error) = await ScaleAndRecord(rs, replicas - count, d);
             if (error is not null) return (total, error);
             total += count;
         }
@@ -112,7 +117,7 @@ public sealed partial class DeploymentController
     }
 
     /// <summary>Status plus the Progressing condition (progress.go), and a requeue to check the deadline when stuck.</summary>
-    private ReconcileResult SyncRolloutStatus(List<V1ReplicaSet> all, V1ReplicaSet? newRs, V1Deployment d)
+    private async ValueTask<ReconcileResult> SyncRolloutStatus(List<V1ReplicaSet> all, V1ReplicaSet? newRs, V1Deployment d)
     {
         var now = Context.Now;
         var status = CalculateStatus(all, newRs, d);
@@ -165,7 +170,7 @@ public sealed partial class DeploymentController
 
         if (Sim.Core.Serialization.ModelCopy.SemanticEquals(status, d.Status)) return RequeueIfStuck(d, status);
         d.Status = status;
-        return WriteStatus(d) ? ReconcileResult.Done : ReconcileResult.Retry("conflict updating deployment status");
+        return await WriteStatus(d) ? ReconcileResult.Done : ReconcileResult.Retry("conflict updating deployment status");
     }
 
     private static V1ReplicaSetCondition? ReplicaFailureOf(V1ReplicaSet rs) =>

@@ -8,15 +8,15 @@ namespace Sim.Controllers.Deployment;
 public sealed partial class DeploymentController
 {
     /// <summary>The new ReplicaSet (created when asked and missing) and the old ones, syncing the revision annotations.</summary>
-    private (V1ReplicaSet? New, List<V1ReplicaSet> Old, string? Error) GetAllReplicaSetsAndSyncRevision(V1Deployment d, List<V1ReplicaSet> rsList, bool create)
+    private async ValueTask<(V1ReplicaSet? New, List<V1ReplicaSet> Old, string? Error)> GetAllReplicaSetsAndSyncRevision(V1Deployment d, List<V1ReplicaSet> rsList, bool create)
     {
         var existingNew = DeploymentUtil.FindNew(d, rsList);
         var old = DeploymentUtil.FindOld(existingNew, rsList);
-        var (newRs, error) = GetNewReplicaSet(d, rsList, old, existingNew, create);
+        var (newRs, error) = await GetNewReplicaSet(d, rsList, old, existingNew, create);
         return (newRs, old, error);
     }
 
-    private (V1ReplicaSet? Rs, string? Error) GetNewReplicaSet(V1Deployment d, List<V1ReplicaSet> rsList, List<V1ReplicaSet> old, V1ReplicaSet? existing, bool create)
+    private async ValueTask<(V1ReplicaSet? Rs, string? Error)> GetNewReplicaSet(V1Deployment d, List<V1ReplicaSet> rsList, List<V1ReplicaSet> old, V1ReplicaSet? existing, bool create)
     {
         var newRevision = DeploymentUtil.MaxRevision(old) + 1;
         if (existing is not null)
@@ -34,7 +34,7 @@ public sealed partial class DeploymentController
                 copy = ModelCopy.Clone(existing);
                 copy.Metadata.Annotations = probe.Metadata.Annotations;
                 copy.Spec.MinReadySeconds = d.Spec.MinReadySeconds;
-                var updated = Context.Client.Update(copy);
+                var updated = await Client.Update(copy);
                 if (!updated.IsSuccess) return (null, updated.Error!.Message);
                 copy = updated.Value!;
                 var i = rsList.FindIndex(r => r.Metadata.Uid == copy.Metadata.Uid);
@@ -47,7 +47,7 @@ public sealed partial class DeploymentController
                     $"Found new replica set \"{copy.Metadata.Name}\"", Context.Now));
                 needsUpdate = true;
             }
-            if (needsUpdate && !WriteStatus(d)) return (null, "conflict updating deployment status");
+            if (needsUpdate && !await WriteStatus(d)) return (null, "conflict updating deployment status");
             return (copy, null);
         }
         if (!create) return (null, null);
@@ -75,12 +75,13 @@ public sealed partial class DeploymentController
         var replicas = DeploymentUtil.NewRsNewReplicas(d, all, rs);
         rs.Spec.Replicas = replicas;
         DeploymentUtil.SetNewReplicaSetAnnotations(d, rs, newRevision, exists: false);
-        var created = Context.Client.Create(rs);
+        var created = await Client.Create(rs);
         var alreadyExists = false;
         V1ReplicaSet createdRs;
         if (created.IsAlreadyExists)
         {
-            var found = Context.Client.Find<V1ReplicaSet>(rs.Metadata.NamespaceProperty, rs.Metadata.Name)!;
+            var found = (await Client.Get<V1ReplicaSet>(rs.Metadata.NamespaceProperty, rs.Metadata.Name)).Value;
+            if (found is null) return (null, "replica set " + rs.Metadata.Name + " exists but could not be read");
             if (OwnerReferences.IsControlledBy(found, d.Metadata.Uid) && DeploymentUtil.EqualIgnoreHash(d.Spec.Template, found.Spec.Template))
             {
                 createdRs = found;
@@ -90,7 +91,7 @@ public sealed partial class DeploymentController
             {
                 // A ReplicaSet of that name with another template: the hash collided. Count it so the next hash differs.
                 d.Status.CollisionCount = (d.Status.CollisionCount ?? 0) + 1;
-                WriteStatus(d);
+                await WriteStatus(d);
                 return (null, "hash collision for " + rs.Metadata.Name);
             }
         }
@@ -100,7 +101,7 @@ public sealed partial class DeploymentController
             if (DeploymentConditions.HasProgressDeadline(d))
             {
                 DeploymentConditions.Set(d.Status, DeploymentConditions.New(DeploymentConditions.Progressing, "False", DeploymentConditions.FailedRsCreateReason, message, Context.Now));
-                WriteStatus(d);
+                await WriteStatus(d);
             }
             _events.Warning(d, DeploymentConditions.FailedRsCreateReason, message);
             return (null, message);
@@ -118,13 +119,13 @@ public sealed partial class DeploymentController
                 $"Created new replica set \"{createdRs.Metadata.Name}\"", Context.Now));
             needsStatus = true;
         }
-        if (needsStatus) WriteStatus(d);
+        if (needsStatus) await WriteStatus(d);
         rsList.Add(createdRs);
         return (createdRs, null);
     }
 
     /// <summary>Scales a ReplicaSet (and refreshes its replica annotations); records ScalingReplicaSet when the size changed.</summary>
-    private (bool Scaled, V1ReplicaSet Rs, string? Error) ScaleReplicaSet(V1ReplicaSet rs, int newScale, V1Deployment d, string? operation = null)
+    private async ValueTask<(bool Scaled, V1ReplicaSet Rs, string? Error)> ScaleReplicaSet(V1ReplicaSet rs, int newScale, V1Deployment d, string? operation = null)
     {
         var copy = ModelCopy.Clone(rs);
         var oldScale = DeploymentUtil.Replicas(rs);
@@ -132,7 +133,7 @@ public sealed partial class DeploymentController
         var annotationsChanged = DeploymentUtil.SetReplicasAnnotations(copy, DeploymentUtil.Replicas(d), DeploymentUtil.MaxTotal(d));
         if (!sizeChanged && !annotationsChanged) return (false, rs, null);
         copy.Spec.Replicas = newScale;
-        var result = Context.Client.Update(copy);
+        var result = await Client.Update(copy);
         if (!result.IsSuccess) return (false, rs, result.Error!.Message);
         if (sizeChanged)
         {
@@ -142,17 +143,17 @@ public sealed partial class DeploymentController
         return (sizeChanged, result.Value!, null);
     }
 
-    private (bool Scaled, V1ReplicaSet Rs, string? Error) ScaleAndRecord(V1ReplicaSet rs, int newScale, V1Deployment d) =>
-        DeploymentUtil.Replicas(rs) == newScale ? (false, rs, null) : ScaleReplicaSet(rs, newScale, d);
+    private ValueTask<(bool Scaled, V1ReplicaSet Rs, string? Error)> ScaleAndRecord(V1ReplicaSet rs, int newScale, V1Deployment d) =>
+        DeploymentUtil.Replicas(rs) == newScale ? new((false, rs, null)) : ScaleReplicaSet(rs, newScale, d);
 
     /// <summary>Scale only (paused, or spec.replicas changed mid-rollout): proportional scaling, then status.</summary>
-    private ReconcileResult SyncScale(V1Deployment d, List<V1ReplicaSet> rsList)
+    private async ValueTask<ReconcileResult> SyncScale(V1Deployment d, List<V1ReplicaSet> rsList)
     {
-        var (newRs, old, error) = GetAllReplicaSetsAndSyncRevision(d, rsList, create: false);
+        var (newRs, old, error) = await GetAllReplicaSetsAndSyncRevision(d, rsList, create: false);
         if (error is not null) return ReconcileResult.Retry(error);
-        if (Scale(d, newRs, old) is { } scaleError) return ReconcileResult.Retry(scaleError);
-        if (d.Spec.Paused == true) CleanupDeployment(old, d);
-        return SyncDeploymentStatus(All(old, newRs), newRs, d);
+        if (await Scale(d, newRs, old) is { } scaleError) return ReconcileResult.Retry(scaleError);
+        if (d.Spec.Paused == true) await CleanupDeployment(old, d);
+        return await SyncDeploymentStatus(All(old, newRs), newRs, d);
     }
 
     private static List<V1ReplicaSet> All(List<V1ReplicaSet> old, V1ReplicaSet? newRs) =>
@@ -168,18 +169,18 @@ public sealed partial class DeploymentController
     }
 
     /// <summary>Proportional scaling (sync.go's scale).</summary>
-    private string? Scale(V1Deployment d, V1ReplicaSet? newRs, List<V1ReplicaSet> old)
+    private async ValueTask<string?> Scale(V1Deployment d, V1ReplicaSet? newRs, List<V1ReplicaSet> old)
     {
         var replicas = DeploymentUtil.Replicas(d);
         if (FindActiveOrLatest(newRs, old) is { } single)
         {
             if (DeploymentUtil.Replicas(single) == replicas) return null;
-            return ScaleAndRecord(single, replicas, d).Error;
+            return (await ScaleAndRecord(single, replicas, d)).Error;
         }
         if (DeploymentUtil.IsSaturated(d, newRs))
         {
             foreach (var rs in Active(old))
-                if (ScaleAndRecord(rs, 0, d).Error is { } e) return e;
+                if ((await ScaleAndRecord(rs, 0, d)).Error is { } e) return e;
             return null;
         }
         if (d.Spec.Strategy?.Type != "RollingUpdate") return null;
@@ -219,7 +220,7 @@ public sealed partial class DeploymentController
             var rs = all[i];
             if (i == 0 && toAdd != 0)
                 sizes[rs.Metadata.Name] = DeploymentUtil.ToInt32(Math.Max(0, (long)sizes[rs.Metadata.Name] + toAdd - added));
-            if (ScaleReplicaSet(rs, sizes[rs.Metadata.Name], d, operation).Error is { } e) return e;
+            if ((await ScaleReplicaSet(rs, sizes[rs.Metadata.Name], d, operation)).Error is { } e) return e;
         }
         return null;
     }
@@ -258,9 +259,9 @@ public sealed partial class DeploymentController
     }
 
     /// <summary>Whether any active ReplicaSet was sized for a different spec.replicas (a scaling event).</summary>
-    private bool IsScalingEvent(V1Deployment d, List<V1ReplicaSet> rsList)
+    private async ValueTask<bool> IsScalingEvent(V1Deployment d, List<V1ReplicaSet> rsList)
     {
-        var (newRs, old, _) = GetAllReplicaSetsAndSyncRevision(d, rsList, create: false);
+        var (newRs, old, _) = await GetAllReplicaSetsAndSyncRevision(d, rsList, create: false);
         foreach (var rs in Active(All(old, newRs)))
         {
             if (DeploymentUtil.DesiredReplicasAnnotationValue(rs) is { } desired && desired != DeploymentUtil.Replicas(d)) return true;
@@ -269,7 +270,7 @@ public sealed partial class DeploymentController
     }
 
     /// <summary>Deletes the oldest scaled-down ReplicaSets beyond revisionHistoryLimit.</summary>
-    private void CleanupDeployment(List<V1ReplicaSet> old, V1Deployment d)
+    private async ValueTask CleanupDeployment(List<V1ReplicaSet> old, V1Deployment d)
     {
         if (d.Spec.RevisionHistoryLimit is not { } limit) return;
         var cleanable = old.Where(r => r.Metadata.DeletionTimestamp is null).ToList();
@@ -286,7 +287,7 @@ public sealed partial class DeploymentController
             if ((rs.Status?.Replicas ?? 0) != 0 || DeploymentUtil.Replicas(rs) != 0
                 || (rs.Metadata.Generation ?? 0) > (rs.Status?.ObservedGeneration ?? 0) || rs.Metadata.DeletionTimestamp is not null)
                 continue;
-            Context.Client.Delete<V1ReplicaSet>(rs.Metadata.NamespaceProperty, rs.Metadata.Name);
+            await Client.Delete<V1ReplicaSet>(rs.Metadata.NamespaceProperty, rs.Metadata.Name);
         }
     }
 
@@ -314,18 +315,18 @@ public sealed partial class DeploymentController
 
     private static int? NullIfZero(int n) => n == 0 ? null : n;
 
-    private ReconcileResult SyncStatusOnly(V1Deployment d, List<V1ReplicaSet> rsList)
+    private async ValueTask<ReconcileResult> SyncStatusOnly(V1Deployment d, List<V1ReplicaSet> rsList)
     {
-        var (newRs, old, error) = GetAllReplicaSetsAndSyncRevision(d, rsList, create: false);
+        var (newRs, old, error) = await GetAllReplicaSetsAndSyncRevision(d, rsList, create: false);
         if (error is not null) return ReconcileResult.Retry(error);
-        return SyncDeploymentStatus(All(old, newRs), newRs, d);
+        return await SyncDeploymentStatus(All(old, newRs), newRs, d);
     }
 
-    private ReconcileResult SyncDeploymentStatus(List<V1ReplicaSet> all, V1ReplicaSet? newRs, V1Deployment d)
+    private async ValueTask<ReconcileResult> SyncDeploymentStatus(List<V1ReplicaSet> all, V1ReplicaSet? newRs, V1Deployment d)
     {
         var status = CalculateStatus(all, newRs, d);
         if (ModelCopy.SemanticEquals(status, d.Status)) return ReconcileResult.Done;
         d.Status = status;
-        return WriteStatus(d) ? ReconcileResult.Done : ReconcileResult.Retry("conflict updating deployment status");
+        return await WriteStatus(d) ? ReconcileResult.Done : ReconcileResult.Retry("conflict updating deployment status");
     }
 }

@@ -19,7 +19,7 @@ public sealed partial class DeploymentController : Reconciler
     private readonly EventRecorder _events;
 
     /// <summary>Registers the controller's handlers on the shared informers.</summary>
-    public DeploymentController(ControllerContext context) : base(context)
+    public DeploymentController(ControllerContext context) : base(context, "deployment-controller")
     {
         _events = context.Recorder("deployment-controller");
         _deployments = context.Informers.For<V1Deployment>();
@@ -88,7 +88,7 @@ public sealed partial class DeploymentController : Reconciler
     }
 
     /// <inheritdoc />
-    protected override ReconcileResult Reconcile(NamespacedName key)
+    protected override async ValueTask<ReconcileResult> Reconcile(NamespacedName key)
     {
         var cached = _deployments.Get(key.Namespace, key.Name);
         if (cached is null) return ReconcileResult.Done;
@@ -106,20 +106,20 @@ public sealed partial class DeploymentController : Reconciler
             if ((d.Status.ObservedGeneration ?? 0) < (d.Metadata.Generation ?? 0))
             {
                 d.Status.ObservedGeneration = d.Metadata.Generation;
-                WriteStatus(d);
+                await WriteStatus(d);
             }
             return ReconcileResult.Done;
         }
-        var rsList = ClaimReplicaSets(d, LabelSelector.FromV1Cached(cached.Spec.Selector));
-        if (d.Metadata.DeletionTimestamp is not null) return SyncStatusOnly(d, rsList);
-        if (CheckPausedConditions(d) is { } failed) return failed;
-        if (d.Spec.Paused == true) return SyncScale(d, rsList);
-        if (IsScalingEvent(d, rsList)) return SyncScale(d, rsList);
-        return d.Spec.Strategy?.Type == "Recreate" ? RolloutRecreate(d, rsList) : RolloutRolling(d, rsList);
+        var rsList = await ClaimReplicaSets(d, LabelSelector.FromV1Cached(cached.Spec.Selector));
+        if (d.Metadata.DeletionTimestamp is not null) return await SyncStatusOnly(d, rsList);
+        if (await CheckPausedConditions(d) is { } failed) return failed;
+        if (d.Spec.Paused == true) return await SyncScale(d, rsList);
+        if (await IsScalingEvent(d, rsList)) return await SyncScale(d, rsList);
+        return d.Spec.Strategy?.Type == "Recreate" ? await RolloutRecreate(d, rsList) : await RolloutRolling(d, rsList);
     }
 
     /// <summary>ReplicaSets this Deployment controls, adopting matching orphans and releasing ones that stopped matching.</summary>
-    private List<V1ReplicaSet> ClaimReplicaSets(V1Deployment d, LabelSelector selector)
+    private async ValueTask<List<V1ReplicaSet>> ClaimReplicaSets(V1Deployment d, LabelSelector selector)
     {
         var uid = d.Metadata.Uid;
         var result = new List<V1ReplicaSet>();
@@ -136,7 +136,7 @@ public sealed partial class DeploymentController : Reconciler
             var released = ModelCopy.Clone(rs);
             released.Metadata.OwnerReferences = released.Metadata.OwnerReferences!.Where(r => r.Uid != uid).ToList();
             if (released.Metadata.OwnerReferences.Count == 0) released.Metadata.OwnerReferences = null;
-            Context.Client.Update(released);
+            await Client.Update(released);
         }
         if (d.Metadata.DeletionTimestamp is not null) return result;
         foreach (var rs in _replicaSets.ByIndex(InformerFactory.OrphansByNamespace, d.Metadata.NamespaceProperty ?? "").OrderBy(r => r.Metadata.Name, StringComparer.Ordinal).ToList())
@@ -145,14 +145,14 @@ public sealed partial class DeploymentController : Reconciler
             var adopted = ModelCopy.Clone(rs);
             adopted.Metadata.OwnerReferences ??= new List<V1OwnerReference>();
             adopted.Metadata.OwnerReferences.Add(OwnerReferences.NewControllerRef(d));
-            var update = Context.Client.Update(adopted);
+            var update = await Client.Update(adopted);
             if (update.IsSuccess) result.Add(update.Value!);
         }
         result.Sort(static (a, b) => string.CompareOrdinal(a.Metadata.Name, b.Metadata.Name));
         return result;
     }
 
-    private ReconcileResult? CheckPausedConditions(V1Deployment d)
+    private async ValueTask<ReconcileResult?> CheckPausedConditions(V1Deployment d)
     {
         if (!DeploymentConditions.HasProgressDeadline(d)) return null;
         var cond = DeploymentConditions.Get(d.Status, DeploymentConditions.Progressing);
@@ -164,13 +164,13 @@ public sealed partial class DeploymentController : Reconciler
             DeploymentConditions.Set(d.Status, DeploymentConditions.New(DeploymentConditions.Progressing, "Unknown", DeploymentConditions.ResumedReason, "Deployment is resumed", Context.Now));
         else
             return null;
-        return WriteStatus(d) ? null : ReconcileResult.Retry("conflict writing paused condition");
+        return await WriteStatus(d) ? null : ReconcileResult.Retry("conflict writing paused condition");
     }
 
     /// <summary>Writes the working copy's status (and revision annotation) and takes the new resourceVersion.</summary>
-    private bool WriteStatus(V1Deployment d)
+    private async ValueTask<bool> WriteStatus(V1Deployment d)
     {
-        var result = Context.Client.UpdateStatus(ModelCopy.Clone(d));
+        var result = await Client.UpdateStatus(ModelCopy.Clone(d));
         if (!result.IsSuccess) return false;
         d.Metadata.ResourceVersion = result.Value!.Metadata.ResourceVersion;
         return true;

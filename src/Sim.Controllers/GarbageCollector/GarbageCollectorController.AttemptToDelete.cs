@@ -9,7 +9,7 @@ public sealed partial class GarbageCollectorController
     /// Kubernetes' <c>attemptToDeleteItem</c>: looks the object up live, and deletes it only when its uid still
     /// matches, it is not itself waiting for dependents, and none of its owners is solid.
     /// </summary>
-    private ReconcileResult AttemptToDeleteItem(string uid)
+    private async ValueTask<ReconcileResult> AttemptToDeleteItem(string uid)
     {
         var item = _graph.Get(uid);
         // No longer observed: its deletion was seen, and its dependents were queued then.
@@ -17,18 +17,19 @@ public sealed partial class GarbageCollectorController
         // Being deleted is a one-way trip: wait for the final deletion, then its dependents are looked at.
         if (item.BeingDeleted && !item.DeletingDependents) return ReconcileResult.Done;
 
-        var latest = _api.Get(item.Identity);
+        var latest = await _api.Get(item.Identity);
         // Gone, or replaced by a namesake: the informer will report the deletion.
         if (latest.IsNotFound) return ReconcileResult.Done;
         if (!latest.IsSuccess) return ReconcileResult.Retry(latest.Error!.ToString());
         var obj = latest.Value!;
         if (obj.Metadata.Uid != uid) return ReconcileResult.Done;
 
-        if (item.DeletingDependents) return ProcessDeletingDependentsItem(item);
+        if (item.DeletingDependents) return await ProcessDeletingDependentsItem(item);
 
         var references = obj.Metadata.OwnerReferences;
         if (references is null || references.Count == 0) return ReconcileResult.Done;
-        if (!OwnerClassification.TryClassify(_api, item.Identity, references, out var owners, out var stop)) return stop;
+        var (owners, stop) = await OwnerClassification.Classify(_api, item.Identity, references);
+        if (owners is null) return stop;
 
         if (owners.Solid.Count > 0)
         {
@@ -36,7 +37,7 @@ public sealed partial class GarbageCollectorController
             // dependents to go, are dropped: the latter would otherwise wait forever for an object that stays.
             if (owners.Dangling.Count == 0 && owners.WaitingForDependentsDeletion.Count == 0) return ReconcileResult.Done;
             var drop = owners.Dangling.Concat(owners.WaitingForDependentsDeletion).Select(r => r.Uid).ToList();
-            return Outcome(_api.RemoveOwnerReferences(obj, drop));
+            return Outcome(await _api.RemoveOwnerReferences(obj, drop));
         }
 
         if (owners.WaitingForDependentsDeletion.Count > 0 && _graph.HasDependents(uid))
@@ -47,29 +48,29 @@ public sealed partial class GarbageCollectorController
             {
                 // A dependent also waits for its dependents: possibly a cycle. Stop blocking the owners first, as
                 // Kubernetes does (its detection has false positives too).
-                var unblocked = _api.UnblockOwnerReferences(obj);
+                var unblocked = await _api.UnblockOwnerReferences(obj);
                 if (!unblocked.IsSuccess) return Outcome(unblocked);
             }
-            return DeleteOutcome(_api.Delete(item.Identity, PropagationPolicy.Foreground));
+            return DeleteOutcome(await _api.Delete(item.Identity, PropagationPolicy.Foreground));
         }
 
         // No solid owner and nothing to wait for: collect it, honouring a propagation finalizer already present.
         var policy = DeletionState.HasFinalizer(obj, Finalizers.Orphan) ? PropagationPolicy.Orphan
             : DeletionState.HasFinalizer(obj, Finalizers.ForegroundDeletion) ? PropagationPolicy.Foreground
             : PropagationPolicy.Background;
-        return DeleteOutcome(_api.Delete(item.Identity, policy));
+        return DeleteOutcome(await _api.Delete(item.Identity, policy));
     }
 
     /// <summary>
     /// Kubernetes' <c>processDeletingDependentsItem</c>: an owner deleting in the foreground loses its finalizer once
     /// no observed dependent blocks it; until then its blocking dependents are (re)queued for deletion.
     /// </summary>
-    private ReconcileResult ProcessDeletingDependentsItem(GraphNode owner)
+    private async ValueTask<ReconcileResult> ProcessDeletingDependentsItem(GraphNode owner)
     {
         var blocking = _graph.DependentsOf(owner.Uid)
             .Where(d => d.Owners.Any(r => r.Uid == owner.Uid && OwnerReferenceDiff.Blocks(r)))
             .ToList();
-        if (blocking.Count == 0) return Outcome(_api.RemoveFinalizer(owner.Identity, Finalizers.ForegroundDeletion));
+        if (blocking.Count == 0) return Outcome(await _api.RemoveFinalizer(owner.Identity, Finalizers.ForegroundDeletion));
         foreach (var dependent in blocking)
         {
             // A dependent deleting its own dependents finishes on its own; its deletion event requeues this owner.

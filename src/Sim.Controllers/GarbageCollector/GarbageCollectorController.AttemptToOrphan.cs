@@ -9,7 +9,7 @@ public sealed partial class GarbageCollectorController
     /// Kubernetes' <c>attemptToOrphanWorker</c>: removes the owner's reference from each of its dependents, then the
     /// owner's <c>orphan</c> finalizer, so the owner disappears and the dependents live on without it.
     /// </summary>
-    private ReconcileResult AttemptToOrphan(string uid)
+    private async ValueTask<ReconcileResult> AttemptToOrphan(string uid)
     {
         var owner = _graph.Get(uid);
         // Already gone: its dependents were queued as those of a deleted owner.
@@ -18,12 +18,12 @@ public sealed partial class GarbageCollectorController
         var failures = new List<string>();
         foreach (var dependent in _graph.DependentsOf(uid))
         {
-            var result = _api.RemoveOwnerReferences(dependent.Identity, [uid]);
+            var result = await _api.RemoveOwnerReferences(dependent.Identity, [uid]);
             // A dependent that is gone needs no orphaning.
             if (!result.IsSuccess && !result.IsNotFound) failures.Add(dependent.Identity + ": " + result.Error);
         }
         // Keep the finalizer until every dependent is orphaned, so none is collected as the owner disappears.
         if (failures.Count > 0) return ReconcileResult.Retry(string.Join("; ", failures));
-        return Outcome(_api.RemoveFinalizer(owner.Identity, Finalizers.Orphan));
+        return Outcome(await _api.RemoveFinalizer(owner.Identity, Finalizers.Orphan));
     }
 }

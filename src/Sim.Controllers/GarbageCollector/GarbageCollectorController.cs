@@ -37,9 +37,10 @@ public sealed partial class GarbageCollectorController
     /// <summary>A collector on <paramref name="context"/>: registers its handlers on every kind's shared informer.</summary>
     public GarbageCollectorController(ControllerContext context)
     {
-        _api = new ObjectOperations(context.Client);
-        _attemptToDelete = new WorkQueue<string>(context.Loop, RunAttemptToDelete);
-        _attemptToOrphan = new WorkQueue<string>(context.Loop, RunAttemptToOrphan);
+        _api = new ObjectOperations(context.ClientFor(UserAgent));
+        // kube-controller-manager's --concurrent-gc-syncs (20) workers for deletions; orphaning has one.
+        _attemptToDelete = new WorkQueue<string>(context.Loop, RunAttemptToDelete, workers: 20);
+        _attemptToOrphan = new WorkQueue<string>(context.Loop, RunAttemptToOrphan, workers: 1);
         var builder = new GraphBuilder(_graph, _attemptToDelete.Add, _attemptToOrphan.Add, context.Recorder(Component));
         ResourceMonitors.Attach(context.Informers, builder);
     }
@@ -47,13 +48,13 @@ public sealed partial class GarbageCollectorController
     /// <summary>The dependency graph (for tests and diagnostics).</summary>
     internal DependencyGraph Graph => _graph;
 
-    private void RunAttemptToDelete(string uid) => Process(_attemptToDelete, uid, AttemptToDeleteItem);
+    private ValueTask RunAttemptToDelete(string uid) => Process(_attemptToDelete, uid, AttemptToDeleteItem);
 
-    private void RunAttemptToOrphan(string uid) => Process(_attemptToOrphan, uid, AttemptToOrphan);
+    private ValueTask RunAttemptToOrphan(string uid) => Process(_attemptToOrphan, uid, AttemptToOrphan);
 
-    private static void Process(WorkQueue<string> queue, string uid, Func<string, ReconcileResult> work)
+    private static async ValueTask Process(WorkQueue<string> queue, string uid, Func<string, ValueTask<ReconcileResult>> work)
     {
-        var result = work(uid);
+        var result = await work(uid);
         if (result.Error is not null)
         {
             queue.AddRateLimited(uid);

@@ -1,4 +1,3 @@
-using k8s.Models;
 using Sim.Core.Api;
 using Sim.Core.Serialization;
 
@@ -11,33 +10,29 @@ namespace Sim.Controllers.GarbageCollector;
 /// </summary>
 internal sealed class ObjectOperations(ApiClient client)
 {
-    // The collector works on any kind, as upstream's metadata client does; ApiClient's typed calls need a model
-    // type, so kind-addressed reads and deletes go to the client's server.
-    private ApiServer Server => client.Server;
-
     /// <summary>GET the object at <paramref name="identity"/>'s coordinates (it may be a namesake with another uid).</summary>
-    public ApiResult<KubeObject> Get(NodeIdentity identity) => Server.Get(identity.Kind, identity.Namespace, identity.Name);
+    public ValueTask<ApiResult<KubeObject>> Get(NodeIdentity identity) => client.Get(identity.Kind, identity.Namespace, identity.Name);
 
     /// <summary>GET an object of <paramref name="kind"/> by name.</summary>
-    public ApiResult<KubeObject> Get(ResourceKind kind, string ns, string name) => Server.Get(kind, ns, name);
+    public ValueTask<ApiResult<KubeObject>> Get(ResourceKind kind, string ns, string name) => client.Get(kind, ns, name);
 
     /// <summary>DELETE with a propagation policy and a uid precondition, so a namesake created since is never hit.</summary>
-    public ApiResult<KubeObject> Delete(NodeIdentity identity, PropagationPolicy policy) =>
-        Server.Delete(identity.Kind, identity.Namespace, identity.Name, new DeleteOptions { PropagationPolicy = policy, PreconditionUid = identity.Uid });
+    public ValueTask<ApiResult<KubeObject>> Delete(NodeIdentity identity, PropagationPolicy policy) =>
+        client.Delete(identity.Kind, identity.Namespace, identity.Name, new DeleteOptions { PropagationPolicy = policy, PreconditionUid = identity.Uid });
 
     /// <summary>Removes the references to <paramref name="ownerUids"/> from the latest version of <paramref name="identity"/>.</summary>
     /// <returns>NotFound when the object (with that uid) is gone.</returns>
-    public ApiResult<KubeObject> RemoveOwnerReferences(NodeIdentity identity, IReadOnlyCollection<string> ownerUids)
+    public async ValueTask<ApiResult<KubeObject>> RemoveOwnerReferences(NodeIdentity identity, IReadOnlyCollection<string> ownerUids)
     {
-        var latest = Latest(identity);
-        return latest.IsSuccess ? RemoveOwnerReferences(latest.Value!, ownerUids) : latest;
+        var latest = await Latest(identity);
+        return latest.IsSuccess ? await RemoveOwnerReferences(latest.Value!, ownerUids) : latest;
     }
 
     /// <summary>Removes the references to <paramref name="ownerUids"/> from <paramref name="latest"/>.</summary>
-    public ApiResult<KubeObject> RemoveOwnerReferences(KubeObject latest, IReadOnlyCollection<string> ownerUids)
+    public ValueTask<ApiResult<KubeObject>> RemoveOwnerReferences(KubeObject latest, IReadOnlyCollection<string> ownerUids)
     {
         var references = latest.Metadata.OwnerReferences ?? [];
-        if (!references.Any(r => ownerUids.Contains(r.Uid))) return ApiResult<KubeObject>.Ok(latest);
+        if (!references.Any(r => ownerUids.Contains(r.Uid))) return new(ApiResult<KubeObject>.Ok(latest));
         var next = ModelCopy.Clone(latest);
         var kept = next.Metadata.OwnerReferences.Where(r => !ownerUids.Contains(r.Uid)).ToList();
         // An empty list is omitted, as the API server's JSON would omit it.
@@ -46,9 +41,9 @@ internal sealed class ObjectOperations(ApiClient client)
     }
 
     /// <summary>Sets blockOwnerDeletion to false on every blocking reference of <paramref name="latest"/>.</summary>
-    public ApiResult<KubeObject> UnblockOwnerReferences(KubeObject latest)
+    public ValueTask<ApiResult<KubeObject>> UnblockOwnerReferences(KubeObject latest)
     {
-        if (!(latest.Metadata.OwnerReferences ?? []).Any(OwnerReferenceDiff.Blocks)) return ApiResult<KubeObject>.Ok(latest);
+        if (!(latest.Metadata.OwnerReferences ?? []).Any(OwnerReferenceDiff.Blocks)) return new(ApiResult<KubeObject>.Ok(latest));
         var next = ModelCopy.Clone(latest);
         foreach (var reference in next.Metadata.OwnerReferences.Where(OwnerReferenceDiff.Blocks)) reference.BlockOwnerDeletion = false;
         return client.Update(next);
@@ -56,20 +51,20 @@ internal sealed class ObjectOperations(ApiClient client)
 
     /// <summary>Removes <paramref name="finalizer"/> from the latest version of <paramref name="identity"/>.</summary>
     /// <returns>NotFound when the object (with that uid) is gone; the object unchanged when the finalizer already is.</returns>
-    public ApiResult<KubeObject> RemoveFinalizer(NodeIdentity identity, string finalizer)
+    public async ValueTask<ApiResult<KubeObject>> RemoveFinalizer(NodeIdentity identity, string finalizer)
     {
-        var latest = Latest(identity);
+        var latest = await Latest(identity);
         if (!latest.IsSuccess || !DeletionState.HasFinalizer(latest.Value!, finalizer)) return latest;
         var next = ModelCopy.Clone(latest.Value!);
         next.Metadata.Finalizers.Remove(finalizer);
         if (next.Metadata.Finalizers.Count == 0) next.Metadata.Finalizers = null;
-        return client.Update(next);
+        return await client.Update(next);
     }
 
     // The live object with the identity's uid; a namesake with another uid counts as not found.
-    private ApiResult<KubeObject> Latest(NodeIdentity identity)
+    private async ValueTask<ApiResult<KubeObject>> Latest(NodeIdentity identity)
     {
-        var latest = Get(identity);
+        var latest = await Get(identity);
         if (latest.IsSuccess && latest.Value!.Metadata.Uid != identity.Uid)
             return ApiError.NotFound(identity.Kind, identity.Name);
         return latest;

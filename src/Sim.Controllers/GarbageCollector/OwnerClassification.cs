@@ -16,40 +16,33 @@ internal sealed record OwnerClassification(
 {
     /// <summary>
     /// Classifies <paramref name="references"/> of <paramref name="item"/> by looking each owner up through the API.
-    /// False with <paramref name="stop"/> set when an owner cannot be verified (the item is left alone).
+    /// Null owners with <c>Stop</c> set when an owner cannot be verified (the item is left alone).
     /// </summary>
-    public static bool TryClassify(
-        ObjectOperations api, NodeIdentity item, IEnumerable<V1OwnerReference> references,
-        out OwnerClassification owners, out ReconcileResult stop)
+    public static async ValueTask<(OwnerClassification? Owners, ReconcileResult Stop)> Classify(
+        ObjectOperations api, NodeIdentity item, IEnumerable<V1OwnerReference> references)
     {
         var solid = new List<V1OwnerReference>();
         var dangling = new List<V1OwnerReference>();
         var waiting = new List<V1OwnerReference>();
-        owners = new OwnerClassification(solid, dangling, waiting);
-        stop = ReconcileResult.Done;
         foreach (var reference in references)
         {
             // Upstream retries an unmapped kind until discovery learns it; KubeSim serves a fixed set of kinds, so
             // such a reference can never be verified and the item is left alone.
-            if (!ResourceKinds.TryResolve(reference.ApiVersion, reference.Kind, out var kind, out _)) return false;
+            if (!ResourceKinds.TryResolve(reference.ApiVersion, reference.Kind, out var kind, out _)) return (null, ReconcileResult.Done);
             // A cluster-scoped object cannot have a namespaced owner; retrying would not fix it.
-            if (kind.Namespaced && item.Namespace.Length == 0) return false;
+            if (kind.Namespaced && item.Namespace.Length == 0) return (null, ReconcileResult.Done);
 
-            var owner = api.Get(kind, kind.Namespaced ? item.Namespace : "", reference.Name);
+            var owner = await api.Get(kind, kind.Namespaced ? item.Namespace : "", reference.Name);
             if (owner.IsNotFound || (owner.IsSuccess && owner.Value!.Metadata.Uid != reference.Uid))
             {
                 // Absent, or the name now belongs to another object: the owner this reference meant is gone.
                 dangling.Add(reference);
                 continue;
             }
-            if (!owner.IsSuccess)
-            {
-                stop = ReconcileResult.Retry(owner.Error!.ToString());
-                return false;
-            }
+            if (!owner.IsSuccess) return (null, ReconcileResult.Retry(owner.Error!.ToString()));
             if (DeletionState.DeletingDependents(owner.Value!)) waiting.Add(reference);
             else solid.Add(reference);
         }
-        return true;
+        return (new OwnerClassification(solid, dangling, waiting), ReconcileResult.Done);
     }
 }

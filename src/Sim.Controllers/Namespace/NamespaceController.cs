@@ -31,7 +31,7 @@ public sealed class NamespaceController : Reconciler
     private readonly Informer<V1Namespace> _namespaces;
 
     /// <summary>Registers the controller's handlers on the shared namespace informer.</summary>
-    public NamespaceController(ControllerContext context) : base(context, maxRetryDelay: SimDuration.FromSeconds(60))
+    public NamespaceController(ControllerContext context) : base(context, "namespace-controller", maxRetryDelay: SimDuration.FromSeconds(60), workers: 10)
     {
         _namespaces = context.Informers.For<V1Namespace>();
         _namespaces.Added += EnqueueIfTerminating;
@@ -45,36 +45,36 @@ public sealed class NamespaceController : Reconciler
     }
 
     /// <inheritdoc />
-    protected override ReconcileResult Reconcile(NamespacedName key)
+    protected override async ValueTask<ReconcileResult> Reconcile(NamespacedName key)
     {
         if (_namespaces.Get(null, key.Name) is null) return ReconcileResult.Done;
         // Several writers touch a terminating namespace: work from the live object.
-        var current = Context.Client.Find<V1Namespace>(null, key.Name);
+        var current = (await Client.Get<V1Namespace>(null, key.Name)).Value;
         if (current?.Metadata.DeletionTimestamp is null) return ReconcileResult.Done;
         if (current.Status?.Phase != "Terminating")
         {
             var terminating = ModelCopy.Clone(current);
             terminating.Status ??= new V1NamespaceStatus();
             terminating.Status.Phase = "Terminating";
-            var updated = Context.Client.UpdateStatus(terminating);
+            var updated = await Client.UpdateStatus(terminating);
             if (!updated.IsSuccess) return updated.Error!.Code == 404 ? ReconcileResult.Done : ReconcileResult.Retry(updated.Error.Message);
             current = updated.Value!;
         }
         if (current.Spec?.Finalizers is not { Count: > 0 } finalizers || !finalizers.Contains(Finalizers.Kubernetes))
             return ReconcileResult.Done;
 
-        var (estimate, errors) = DeleteAllContent(current);
+        var (estimate, errors) = await DeleteAllContent(current);
         if (errors.Count > 0) return ReconcileResult.Retry(errors[0]);
         if (estimate > 0) return ReconcileResult.After(SimDuration.FromSeconds(estimate / 2 + 1));
 
-        var latest = Context.Client.Find<V1Namespace>(null, key.Name);
+        var latest = (await Client.Get<V1Namespace>(null, key.Name)).Value;
         if (latest?.Spec?.Finalizers is null) return ReconcileResult.Done;
-        var finalized = Context.Client.Finalize(key.Name, [.. latest.Spec.Finalizers.Where(f => f != Finalizers.Kubernetes).Distinct().Order(StringComparer.Ordinal)], latest.Metadata.ResourceVersion);
+        var finalized = await Client.Finalize(key.Name, [.. latest.Spec.Finalizers.Where(f => f != Finalizers.Kubernetes).Distinct().Order(StringComparer.Ordinal)], latest.Metadata.ResourceVersion);
         return finalized.IsSuccess || finalized.Error!.Code == 404 ? ReconcileResult.Done : ReconcileResult.Retry(finalized.Error.Message);
     }
 
     // One pass over every namespaced kind: delete what is there, count what is left, report it in the conditions.
-    private (long Estimate, List<string> Errors) DeleteAllContent(V1Namespace current)
+    private async ValueTask<(long Estimate, List<string> Errors)> DeleteAllContent(V1Namespace current)
     {
         var name = current.Metadata.Name;
         var deletedAt = SimTime.FromDateTime(current.Metadata.DeletionTimestamp!.Value);
@@ -84,7 +84,7 @@ public sealed class NamespaceController : Reconciler
         var remainingByFinalizer = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var kind in DeletionOrder)
         {
-            var left = DeleteAll(kind, name, deletedAt, out var kindEstimate, out var error);
+            var (left, kindEstimate, error) = await DeleteAll(kind, name, deletedAt);
             if (error is not null) errors.Add(error);
             estimate = Math.Max(estimate, kindEstimate);
             if (left.Count == 0) continue;
@@ -99,39 +99,28 @@ public sealed class NamespaceController : Reconciler
         var next = ModelCopy.Clone(current);
         next.Status ??= new V1NamespaceStatus();
         // Conditions are best effort, as upstream's: a failed status write does not hold up the deletion.
-        if (conditions.ApplyTo(next.Status, Context.Now)) _ = Context.Client.UpdateStatus(next);
+        if (conditions.ApplyTo(next.Status, Context.Now)) await Client.UpdateStatus(next);
         return (estimate, errors);
     }
 
     // Deletes every object of one kind in the namespace and returns those still there afterwards.
-    private IReadOnlyList<KubeObject> DeleteAll(ResourceKind kind, string ns, SimTime deletedAt, out long estimate, out string? error)
+    private async ValueTask<(IReadOnlyList<KubeObject> Left, long Estimate, string? Error)> DeleteAll(ResourceKind kind, string ns, SimTime deletedAt)
     {
-        error = null;
-        var present = List(kind, ns);
-        estimate = kind == ResourceKinds.Pod ? GracefulTerminationEstimate(present.Cast<V1Pod>(), deletedAt) : 0;
-        var server = Context.Client.Server;
+        var present = await List(kind, ns);
+        var estimate = kind == ResourceKinds.Pod ? GracefulTerminationEstimate(present.Cast<V1Pod>(), deletedAt) : 0;
         foreach (var item in present)
         {
-            var deleted = server.Delete(kind, ns, item.Metadata.Name, new DeleteOptions { PropagationPolicy = PropagationPolicy.Background });
-            if (!deleted.IsSuccess && deleted.Error!.Code != 404)
-            {
-                error = deleted.Error.Message;
-                return List(kind, ns);
-            }
+            var deleted = await Client.Delete(kind, ns, item.Metadata.Name, new DeleteOptions { PropagationPolicy = PropagationPolicy.Background });
+            if (!deleted.IsSuccess && deleted.Error!.Code != 404) return (await List(kind, ns), estimate, deleted.Error.Message);
         }
-        var left = List(kind, ns);
-        if (left.Count == 0 || estimate > 0) return left;
-        if (left.Any(o => o.Metadata.Finalizers is { Count: > 0 }))
-        {
-            estimate = FinalizerEstimateSeconds;
-            return left;
-        }
-        error = $"unexpected items still remain in namespace: {ns} for gvr: {kind.Group}/{kind.Version}, Resource={kind.Plural}";
-        return left;
+        var left = await List(kind, ns);
+        if (left.Count == 0 || estimate > 0) return (left, estimate, null);
+        if (left.Any(o => o.Metadata.Finalizers is { Count: > 0 })) return (left, FinalizerEstimateSeconds, null);
+        return (left, estimate, $"unexpected items still remain in namespace: {ns} for gvr: {kind.Group}/{kind.Version}, Resource={kind.Plural}");
     }
 
-    private IReadOnlyList<KubeObject> List(ResourceKind kind, string ns) =>
-        Context.Client.Server.List(kind, ns).Value?.Items ?? [];
+    private async ValueTask<IReadOnlyList<KubeObject>> List(ResourceKind kind, string ns) =>
+        (await Client.List(kind, ns)).Value?.Items ?? [];
 
     // The longest grace period of the pods still running, or zero once that long has passed since the namespace was
     // deleted (upstream's estimateGracefulTerminationForPods).

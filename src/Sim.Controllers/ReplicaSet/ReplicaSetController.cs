@@ -23,11 +23,8 @@ public sealed class ReplicaSetController : Reconciler
     private readonly ControllerExpectations _expectations = new();
     private readonly ControlledPods _controlled;
 
-    // The current sync's active pods (the loop is single-threaded): reused, as most syncs only count them.
-    private readonly List<PodRecord> _active = [];
-
     /// <summary>Registers the controller's handlers on the shared informers.</summary>
-    public ReplicaSetController(ControllerContext context) : base(context)
+    public ReplicaSetController(ControllerContext context) : base(context, "replicaset-controller")
     {
         _events = context.Recorder("replicaset-controller");
         _replicaSets = context.Informers.For<V1ReplicaSet>();
@@ -113,7 +110,7 @@ public sealed class ReplicaSetController : Reconciler
     }
 
     /// <inheritdoc />
-    protected override ReconcileResult Reconcile(NamespacedName key)
+    protected override async ValueTask<ReconcileResult> Reconcile(NamespacedName key)
     {
         var rs = _replicaSets.Get(key.Namespace, key.Name);
         if (rs is null)
@@ -123,12 +120,12 @@ public sealed class ReplicaSetController : Reconciler
         }
         if (!LabelSelector.TryFromV1Cached(rs.Spec.Selector, out var selector, out _)) return ReconcileResult.Done;
         var now = Context.Now;
-        var counts = ClaimActivePods(rs, selector, now);
-        var active = _active;
+        var active = new List<PodRecord>();
+        var counts = await ClaimActivePods(rs, selector, now, active);
         string? failure = null;
         if (_expectations.Satisfied(key, now) && rs.Metadata.DeletionTimestamp is null)
-            failure = ManageReplicas(rs, key, active);
-        return UpdateStatus(rs, active, counts, failure, now);
+            failure = await ManageReplicas(rs, key, active);
+        return await UpdateStatus(rs, active, counts, failure, Context.Now);
     }
 
     /// <summary>What the status counts, gathered while claiming (one pass over the pods).</summary>
@@ -138,12 +135,10 @@ public sealed class ReplicaSetController : Reconciler
     /// Adopts matching orphans and releases owned pods that no longer match (ControllerRefManager); returns the active
     /// claimed pods and the status counts over them.
     /// </summary>
-    private PodCounts ClaimActivePods(V1ReplicaSet rs, LabelSelector selector, SimTime now)
+    private async ValueTask<PodCounts> ClaimActivePods(V1ReplicaSet rs, LabelSelector selector, SimTime now, List<PodRecord> active)
     {
         var uid = rs.Metadata.Uid;
         var owned = _controlled.Of(uid);
-        var active = _active;
-        active.Clear();
         var minReady = rs.Spec.MinReadySeconds ?? 0;
         var templateLabels = rs.Spec.Template?.Metadata?.Labels;
         int fullyLabeled = 0, ready = 0, available = 0;
@@ -165,13 +160,13 @@ public sealed class ReplicaSetController : Reconciler
             if (pod.IsAvailable(minReady, now)) available++;
         }
         // Releasing writes through the API, whose watch changes the collection being walked: release afterwards.
-        foreach (var pod in released ?? []) Release(pod, uid);
+        foreach (var pod in released ?? []) await Release(pod, uid);
         if (rs.Metadata.DeletionTimestamp is null && !selector.IsEverything)
         {
             foreach (var pod in _pods.ByIndex(InformerFactory.OrphansByNamespace, rs.Metadata.NamespaceProperty ?? "").OrderBy(p => p.Metadata.Name, StringComparer.Ordinal).ToList())
             {
                 if (!selector.Matches(pod.Metadata.Labels) || pod.Metadata.DeletionTimestamp is not null || !Pods.IsActive(pod)) continue;
-                if (Adopt(pod, rs) is not { } adopted) continue;
+                if (await Adopt(pod, rs) is not { } adopted) continue;
                 var record = new PodRecord(adopted, uid, null);
                 active.Add(record);
                 if (record.HasAllLabelsOf(templateLabels)) fullyLabeled++;
@@ -183,24 +178,24 @@ public sealed class ReplicaSetController : Reconciler
         return new PodCounts(fullyLabeled, ready, available);
     }
 
-    private V1Pod? Adopt(V1Pod pod, V1ReplicaSet rs)
+    private async ValueTask<V1Pod?> Adopt(V1Pod pod, V1ReplicaSet rs)
     {
         var copy = ModelCopy.Clone(pod);
         copy.Metadata.OwnerReferences ??= new List<V1OwnerReference>();
         copy.Metadata.OwnerReferences.Add(OwnerReferences.NewControllerRef(rs));
-        var result = Context.Client.Update(copy);
+        var result = await Client.Update(copy);
         return result.IsSuccess ? result.Value : null;
     }
 
-    private void Release(V1Pod pod, string uid)
+    private async ValueTask Release(V1Pod pod, string uid)
     {
         var copy = ModelCopy.Clone(pod);
         copy.Metadata.OwnerReferences = copy.Metadata.OwnerReferences!.Where(r => r.Uid != uid).ToList();
         if (copy.Metadata.OwnerReferences.Count == 0) copy.Metadata.OwnerReferences = null;
-        Context.Client.Update(copy);
+        await Client.Update(copy);
     }
 
-    private string? ManageReplicas(V1ReplicaSet rs, NamespacedName key, List<PodRecord> active)
+    private async ValueTask<string?> ManageReplicas(V1ReplicaSet rs, NamespacedName key, List<PodRecord> active)
     {
         var desired = rs.Spec.Replicas ?? 1;
         var diff = active.Count - desired;
@@ -208,10 +203,10 @@ public sealed class ReplicaSetController : Reconciler
         {
             var toCreate = Math.Min(-diff, BurstReplicas);
             _expectations.ExpectCreations(key, toCreate, Context.Now);
-            var (created, error) = SlowStart.Batch(toCreate, 1, () =>
+            var (created, error) = await SlowStart.Batch(toCreate, 1, async () =>
             {
                 var pod = Pods.FromTemplate(rs.Spec.Template, rs, rs.Metadata.Name + "-");
-                var result = Context.Client.Create(pod);
+                var result = await Client.Create(pod);
                 if (result.IsSuccess)
                 {
                     _events.Normal(rs, "SuccessfulCreate", $"Created pod: {result.Value!.Metadata.Name}");
@@ -230,24 +225,32 @@ public sealed class ReplicaSetController : Reconciler
             var related = RelatedPods(rs);
             var victims = PodDeletionRanking.PodsToDelete(active.ConvertAll(r => r.Pod), related, count, Context.Now);
             _expectations.ExpectDeletions(key, victims.Select(p => p.Metadata.Uid), Context.Now);
+            // The deletions are in flight together, as upstream's goroutines are; each reports its own event.
+            var calls = victims.Select(pod => DeleteOne(rs, key, pod)).ToList();
             string? error = null;
-            foreach (var pod in victims)
+            foreach (var call in calls)
             {
-                var result = Context.Client.Delete<V1Pod>(pod.Metadata.NamespaceProperty, pod.Metadata.Name);
-                if (result.IsSuccess)
-                {
-                    _events.Normal(rs, "SuccessfulDelete", $"Deleted pod: {pod.Metadata.Name}");
-                    continue;
-                }
-                _expectations.DeletionObserved(key, pod.Metadata.Uid);
-                if (result.IsNotFound) continue;
-                _events.Warning(rs, "FailedDelete", $"Error deleting: {result.Error!.Message}");
-                // PodControl.DeletePod wraps the error it returns (the event has it bare).
-                error ??= "unable to delete pods: " + result.Error.Message;
+                var failed = await call;
+                error ??= failed;
             }
             return error;
         }
         return null;
+    }
+
+    private async ValueTask<string?> DeleteOne(V1ReplicaSet rs, NamespacedName key, V1Pod pod)
+    {
+        var result = await Client.Delete<V1Pod>(pod.Metadata.NamespaceProperty, pod.Metadata.Name);
+        if (result.IsSuccess)
+        {
+            _events.Normal(rs, "SuccessfulDelete", $"Deleted pod: {pod.Metadata.Name}");
+            return null;
+        }
+        _expectations.DeletionObserved(key, pod.Metadata.Uid);
+        if (result.IsNotFound) return null;
+        _events.Warning(rs, "FailedDelete", $"Error deleting: {result.Error!.Message}");
+        // PodControl.DeletePod wraps the error it returns (the event has it bare).
+        return "unable to delete pods: " + result.Error.Message;
     }
 
     /// <summary>
@@ -263,7 +266,7 @@ public sealed class ReplicaSetController : Reconciler
         return siblings.SelectMany(r => _pods.ByIndex(InformerFactory.ByOwnerUid, r.Metadata.Uid));
     }
 
-    private ReconcileResult UpdateStatus(V1ReplicaSet rs, List<PodRecord> active, PodCounts counts, string? failure, SimTime now)
+    private async ValueTask<ReconcileResult> UpdateStatus(V1ReplicaSet rs, List<PodRecord> active, PodCounts counts, string? failure, SimTime now)
     {
         var minReady = rs.Spec.MinReadySeconds ?? 0;
         var (fullyLabeled, ready, available) = (counts.FullyLabeled, counts.Ready, counts.Available);
@@ -302,7 +305,7 @@ public sealed class ReplicaSetController : Reconciler
         status.FullyLabeledReplicas = status.FullyLabeledReplicas == 0 ? null : status.FullyLabeledReplicas;
         if (!ModelCopy.SemanticEquals(status, rs.Status))
         {
-            Context.Client.UpdateStatus(new V1ReplicaSet
+            await Client.UpdateStatus(new V1ReplicaSet
             {
                 ApiVersion = rs.ApiVersion,
                 Kind = rs.Kind,

@@ -5,13 +5,19 @@ using Sim.Core.Time;
 
 namespace Sim.Controllers.Runtime;
 
-/// <summary>What every controller of one process shares: the loop, an API client, the informers and a random stream.</summary>
-public sealed class ControllerContext(EventLoop loop, ApiClient client, InformerFactory informers, SimRandom random)
+/// <summary>
+/// What every controller of one process shares: the loop, the process's API client (its informers use it), the
+/// informers and a random stream; and one client per controller, each with its own rate limit, as
+/// kube-controller-manager gives every controller a client of its own.
+/// </summary>
+public sealed class ControllerContext(EventLoop loop, ApiClient client, InformerFactory informers, SimRandom random, ClientRateLimit? controllerRateLimit = null)
 {
+    private readonly Dictionary<string, ApiClient> _clients = new(StringComparer.Ordinal);
+
     /// <summary>The loop and clock.</summary>
     public EventLoop Loop { get; } = loop;
 
-    /// <summary>The API client (user agent of the process).</summary>
+    /// <summary>The process's API client (the shared informers' one).</summary>
     public ApiClient Client { get; } = client;
 
     /// <summary>The process's shared informers.</summary>
@@ -23,6 +29,14 @@ public sealed class ControllerContext(EventLoop loop, ApiClient client, Informer
     /// <summary>The current time.</summary>
     public SimTime Now => Loop.Now;
 
-    /// <summary>An event recorder writing as <paramref name="component"/>.</summary>
-    public EventRecorder Recorder(string component) => new(Client, Loop, component);
+    /// <summary>The API client of the controller <paramref name="component"/> (one per name, with the process's per-controller rate limit).</summary>
+    public ApiClient ClientFor(string component)
+    {
+        if (_clients.TryGetValue(component, out var existing)) return existing;
+        var identity = new ClientIdentity(component, Client.Identity.Endpoint, Client.Identity.Component + "/" + component);
+        return _clients[component] = Client.As(identity, controllerRateLimit);
+    }
+
+    /// <summary>An event recorder writing as <paramref name="component"/>, through that controller's client.</summary>
+    public EventRecorder Recorder(string component) => new(ClientFor(component), Loop, component);
 }

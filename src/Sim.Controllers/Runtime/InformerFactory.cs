@@ -1,4 +1,5 @@
 using Sim.Core.Api;
+using Sim.Core.Kernel;
 
 namespace Sim.Controllers.Runtime;
 
@@ -6,7 +7,7 @@ namespace Sim.Controllers.Runtime;
 /// One shared informer per kind for a process (kube-controller-manager shares them between controllers), with the
 /// indexes controllers ask for. Informers start together, after every controller registered its handlers.
 /// </summary>
-public sealed class InformerFactory(ApiClient client)
+public sealed class InformerFactory(ApiClient client, EventLoop loop, SimRandom random)
 {
     /// <summary>Index name: objects by namespace.</summary>
     public const string ByNamespace = "namespace";
@@ -30,7 +31,7 @@ public sealed class InformerFactory(ApiClient client)
     public Informer<T> For<T>() where T : class, KubeObject
     {
         if (_informers.TryGetValue(typeof(T), out var existing)) return (Informer<T>)existing;
-        var informer = new Informer<T>(client);
+        var informer = new Informer<T>(client, loop, random.Fork("reflector/" + typeof(T).Name));
         informer.AddIndex(ByNamespace, o => (string?)(o.Metadata.NamespaceProperty ?? ""));
         informer.AddIndex(ByOwnerUid, OwnerUids);
         informer.AddIndex(ByControllerUid, o => OwnerReferences.ControllerOf(o)?.Uid);
@@ -52,9 +53,12 @@ public sealed class InformerFactory(ApiClient client)
         return uids;
     }
 
-    /// <summary>Starts every informer, in the order they were first asked for.</summary>
+    /// <summary>Starts every informer, in the order they were first asked for, as work of the current lifetime.</summary>
     public void Start()
     {
         foreach (var informer in _order) informer.Start();
     }
+
+    /// <summary>Whether every informer has loaded its first list.</summary>
+    public bool HasSynced => _order.All(i => i.HasSynced);
 }

@@ -24,19 +24,25 @@ public readonly record struct ReconcileResult(SimDuration? RequeueAfter, string?
 
 /// <summary>
 /// A controller: handlers enqueue keys; each key is reconciled by reading the current state from informers and
-/// writing through the API, level-triggered and idempotent.
+/// writing through the API, level-triggered and idempotent. A reconcile may wait for the API (its writes are
+/// awaited); up to <c>workers</c> keys are reconciled at once, never one key twice at a time. Keys are processed
+/// once the process's informers have synced, as controllers wait for their caches upstream.
 /// </summary>
 public abstract class Reconciler
 {
-    /// <summary>A reconciler whose queue runs on <paramref name="context"/>'s loop, retrying failures after at most <paramref name="maxRetryDelay"/>.</summary>
-    protected Reconciler(ControllerContext context, SimDuration? maxRetryDelay = null)
+    /// <summary>A reconciler named <paramref name="component"/> whose queue runs on <paramref name="context"/>'s loop with <paramref name="workers"/> workers, retrying failures after at most <paramref name="maxRetryDelay"/>.</summary>
+    protected Reconciler(ControllerContext context, string component, SimDuration? maxRetryDelay = null, int workers = 5)
     {
         Context = context;
-        Queue = new WorkQueue<NamespacedName>(context.Loop, Process, maxRetryDelay);
+        Client = context.ClientFor(component);
+        Queue = new WorkQueue<NamespacedName>(context.Loop, Process, maxRetryDelay, workers);
     }
 
-    /// <summary>Shared machinery: loop, client, informers, clock.</summary>
+    /// <summary>Shared machinery: loop, informers, clock.</summary>
     protected ControllerContext Context { get; }
+
+    /// <summary>This controller's own API client.</summary>
+    protected ApiClient Client { get; }
 
     /// <summary>This controller's work queue.</summary>
     protected WorkQueue<NamespacedName> Queue { get; }
@@ -45,11 +51,17 @@ public abstract class Reconciler
     protected void Enqueue(KubeObject obj) => Queue.Add(new NamespacedName(obj.Metadata.NamespaceProperty ?? "", obj.Metadata.Name));
 
     /// <summary>Reconciles one key.</summary>
-    protected abstract ReconcileResult Reconcile(NamespacedName key);
+    protected abstract ValueTask<ReconcileResult> Reconcile(NamespacedName key);
 
-    private void Process(NamespacedName key)
+    private async ValueTask Process(NamespacedName key)
     {
-        var result = Reconcile(key);
+        if (!Context.Informers.HasSynced)
+        {
+            // WaitForCacheSync: a controller acts on nothing until its caches are full (it polls every 100 ms).
+            Queue.AddAfter(key, SimDuration.FromMilliseconds(100));
+            return;
+        }
+        var result = await Reconcile(key);
         if (result.Error is not null)
         {
             Queue.AddRateLimited(key);

@@ -5,9 +5,11 @@ namespace Sim.Controllers.Runtime;
 
 /// <summary>
 /// client-go's rate-limited work queue on the event loop: a key queued twice before it is processed is processed
-/// once; each key is processed in its own loop step, after the instant's other work (so a burst of changes is seen
-/// as one); failures retry with per-key exponential backoff (5 ms doubling to 1000 s unless the controller caps it
-/// lower) until forgotten.
+/// once; a key is never processed twice at a time (queued while in process, it runs again when that finishes); at
+/// most <c>workers</c> keys are in process at once, as a controller's worker goroutines; each key starts in its own
+/// loop step, after the instant's other work (so a burst of changes is seen as one); failures retry with per-key
+/// exponential backoff (5 ms doubling to 1000 s unless the controller caps it lower) until forgotten. The queue's
+/// work belongs to the lifetime of the process that adds to it.
 /// </summary>
 public sealed class WorkQueue<TKey> where TKey : notnull
 {
@@ -15,18 +17,32 @@ public sealed class WorkQueue<TKey> where TKey : notnull
     private static readonly SimDuration DefaultMaxDelay = SimDuration.FromSeconds(1000);
 
     private readonly EventLoop _loop;
-    private readonly Action<TKey> _process;
+    private readonly Func<TKey, ValueTask> _process;
     private readonly SimDuration _maxDelay;
+    private readonly int _workers;
     private readonly HashSet<TKey> _dirty = [];
+    private readonly HashSet<TKey> _processing = [];
+    private readonly Queue<TKey> _waitingForWorker = new();
     private readonly Dictionary<TKey, int> _failures = [];
     private readonly Dictionary<TKey, SimTime> _waiting = [];
 
-    /// <summary>A queue processing keys with <paramref name="process"/>, retrying failures after at most <paramref name="maxDelay"/> (default 1000 s).</summary>
-    public WorkQueue(EventLoop loop, Action<TKey> process, SimDuration? maxDelay = null)
+    /// <summary>A queue processing keys with <paramref name="process"/> on up to <paramref name="workers"/> workers, retrying failures after at most <paramref name="maxDelay"/> (default 1000 s).</summary>
+    public WorkQueue(EventLoop loop, Func<TKey, ValueTask> process, SimDuration? maxDelay = null, int workers = 1)
     {
         _loop = loop;
         _process = process;
         _maxDelay = maxDelay ?? DefaultMaxDelay;
+        _workers = Math.Max(1, workers);
+    }
+
+    /// <summary>A queue for synchronous processing (a single worker that never waits).</summary>
+    public WorkQueue(EventLoop loop, Action<TKey> process, SimDuration? maxDelay = null)
+        : this(loop, key =>
+        {
+            process(key);
+            return ValueTask.CompletedTask;
+        }, maxDelay)
+    {
     }
 
     /// <summary>How many keys wait to be processed.</summary>
@@ -36,11 +52,41 @@ public sealed class WorkQueue<TKey> where TKey : notnull
     public void Add(TKey key)
     {
         if (!_dirty.Add(key)) return;
-        _loop.PostDeferred(() =>
+        // A key in process runs again when it is done.
+        if (_processing.Contains(key)) return;
+        _loop.PostDeferred(() => Begin(key));
+    }
+
+    private void Begin(TKey key)
+    {
+        if (!_dirty.Contains(key) || _processing.Contains(key)) return;
+        if (_processing.Count >= _workers)
         {
-            if (!_dirty.Remove(key)) return;
-            _process(key);
+            _waitingForWorker.Enqueue(key);
+            return;
+        }
+        _dirty.Remove(key);
+        _processing.Add(key);
+        var work = _process(key);
+        if (work.IsCompleted)
+        {
+            work.GetAwaiter().GetResult();
+            Done(key);
+            return;
+        }
+        _loop.Current.Spawn(async () =>
+        {
+            await work;
+            Done(key);
         });
+    }
+
+    private void Done(TKey key)
+    {
+        _processing.Remove(key);
+        if (_dirty.Contains(key)) _loop.PostDeferred(() => Begin(key));
+        while (_processing.Count < _workers && _waitingForWorker.TryDequeue(out var next))
+            if (_dirty.Contains(next) && !_processing.Contains(next)) _loop.PostDeferred(() => Begin(next));
     }
 
     /// <summary>

@@ -59,7 +59,8 @@ public sealed class DefaultScheduler
     {
         _context = context;
         _options = options ?? new SchedulerOptions();
-        _recorder = context.Recorder(_options.SchedulerName);
+        // The scheduler records through its own client, rate limit included, as kube-scheduler does.
+        _recorder = new Sim.Core.Events.EventRecorder(context.Client, context.Loop, _options.SchedulerName);
         _random = context.Random.Fork("scheduler");
         _queue = new SchedulingQueue(context.Loop, _options, PostStep);
 
@@ -269,18 +270,21 @@ public sealed class DefaultScheduler
     /// </summary>
     private void Preempt(QueuedPodInfo preemptor, PreemptionCandidate candidate)
     {
-        foreach (var victim in candidate.Victims)
-        {
-            var current = _context.Client.Find<V1Pod>(victim.Namespace, victim.Pod.Metadata.Name);
-            if (current is null || current.Metadata.Uid != victim.Uid) continue;
-            var marked = ModelCopy.Clone(current);
-            marked.Status ??= new V1PodStatus();
-            if (Conditions.SetPodCondition(marked.Status, "DisruptionTarget", "True", "PreemptionByScheduler",
-                    $"{_options.SchedulerName}: preempting to accommodate a higher priority pod", _context.Now))
-                _context.Client.UpdateStatus(marked);
-            var deleted = _context.Client.Delete<V1Pod>(victim.Namespace, victim.Pod.Metadata.Name, new DeleteOptions { PreconditionUid = victim.Uid });
-            if (deleted.IsSuccess) _recorder.Normal(current, "Preempted", $"Preempted by pod {preemptor.Uid} on node {candidate.Node.Name}");
-        }
+        // The victims go in parallel while scheduling goes on (with the API server at hand, each before the next).
+        foreach (var victim in candidate.Victims) _context.Loop.Current.Spawn(() => EvictVictim(preemptor, candidate, victim));
+    }
+
+    private async ValueTask EvictVictim(QueuedPodInfo preemptor, PreemptionCandidate candidate, CachedPod victim)
+    {
+        var current = (await _context.Client.Get<V1Pod>(victim.Namespace, victim.Pod.Metadata.Name)).Value;
+        if (current is null || current.Metadata.Uid != victim.Uid) return;
+        var marked = ModelCopy.Clone(current);
+        marked.Status ??= new V1PodStatus();
+        if (Conditions.SetPodCondition(marked.Status, "DisruptionTarget", "True", "PreemptionByScheduler",
+                $"{_options.SchedulerName}: preempting to accommodate a higher priority pod", _context.Now))
+            await _context.Client.UpdateStatus(marked);
+        var deleted = await _context.Client.Delete<V1Pod>(victim.Namespace, victim.Pod.Metadata.Name, new DeleteOptions { PreconditionUid = victim.Uid });
+        if (deleted.IsSuccess) _recorder.Normal(current, "Preempted", $"Preempted by pod {preemptor.Uid} on node {candidate.Node.Name}");
     }
 
     /// <summary>numFeasibleNodesToFind: all nodes below 100; else the percentage (adaptive when 0), at least 100.</summary>
@@ -317,9 +321,30 @@ public sealed class DefaultScheduler
 
     private void Bind(QueuedPodInfo info, V1Pod pod, NodeInfo host)
     {
+        var call = _context.Client.Bind(pod.Metadata.NamespaceProperty ?? "", pod.Metadata.Name, host.Name, info.Uid);
+        if (call.IsCompleted)
+        {
+            Bound(info, pod, host, call.Result);
+            return;
+        }
+        // The binding cycle runs on its own while scheduling goes on: assume the pod on the node now, so the next
+        // attempts count it, and forget it if the binding fails.
+        var assumed = ModelCopy.ShallowCopy(pod);
+        assumed.Spec = ModelCopy.ShallowCopy(pod.Spec);
+        assumed.Spec.NodeName = host.Name;
+        _cache.AddOrUpdatePod(assumed, assumed: true);
+        _context.Loop.Current.Spawn(async () =>
+        {
+            var result = await call;
+            if (!result.IsSuccess && _cache.IsAssumed(info.Uid)) _cache.RemovePod(info.Uid);
+            Bound(info, pod, host, result);
+        });
+    }
+
+    private void Bound(QueuedPodInfo info, V1Pod pod, NodeInfo host, ApiResult<V1Pod> result)
+    {
         var ns = pod.Metadata.NamespaceProperty ?? "";
         var name = pod.Metadata.Name;
-        var result = _context.Client.Bind(ns, name, host.Name, info.Uid);
         if (result.IsSuccess)
         {
             // Assume the pod on the node at once, so the next attempt counts it before the informer shows the binding.
@@ -346,8 +371,13 @@ public sealed class DefaultScheduler
 
         var pod = info.Pod;
         _recorder.Warning(pod, "FailedScheduling", FitError.TruncateForEvent(message));
+        _context.Loop.Current.Spawn(() => WriteUnschedulable(info, message, reason, nominatedNode));
+    }
 
-        var current = _context.Client.Find<V1Pod>(pod.Metadata.NamespaceProperty, pod.Metadata.Name);
+    private async ValueTask WriteUnschedulable(QueuedPodInfo info, string message, string reason, string? nominatedNode)
+    {
+        var pod = info.Pod;
+        var current = (await _context.Client.Get<V1Pod>(pod.Metadata.NamespaceProperty, pod.Metadata.Name)).Value;
         if (current is null || current.Metadata.Uid != info.Uid || IsAssigned(current)) return;
         var updated = ModelCopy.Clone(current);
         updated.Status ??= new V1PodStatus();
@@ -355,7 +385,7 @@ public sealed class DefaultScheduler
         if (nominationChanged) updated.Status.NominatedNodeName = nominatedNode;
         if (!Conditions.SetPodCondition(updated.Status, "PodScheduled", "False", reason, message, _context.Now) && !nominationChanged) return;
         // A conflict means the pod changed meanwhile; the next attempt writes the condition again.
-        _context.Client.UpdateStatus(updated);
+        await _context.Client.UpdateStatus(updated);
     }
 
     // ------------------------------------------------------------------ predicates

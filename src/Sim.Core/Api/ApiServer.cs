@@ -1,3 +1,4 @@
+using Sim.Core.Api.Client;
 using System.Globalization;
 using k8s;
 using k8s.Models;
@@ -48,6 +49,9 @@ public sealed partial class ApiServer
     /// <summary>The loop this server runs on.</summary>
     public EventLoop Loop { get; }
 
+    /// <summary>The server's own lifetime: requests run, and watches are fed, as its work (the world's, for now).</summary>
+    public Lifetime Lifetime => Loop.World;
+
     /// <summary>This server's settings.</summary>
     public ApiServerOptions Options { get; }
 
@@ -63,8 +67,11 @@ public sealed partial class ApiServer
     /// <summary>Raised after every commit, synchronously, before watchers hear of it (for tooling such as timelines).</summary>
     public event Action<CommittedChange>? Committed;
 
-    /// <summary>A client of this server that identifies itself as <paramref name="userAgent"/>.</summary>
-    public ApiClient ClientFor(string userAgent) => new(this, userAgent);
+    /// <summary>
+    /// A client on the control plane itself, reaching this server without a network or rate limit, that identifies
+    /// itself as <paramref name="userAgent"/> (tests and tools; simulated components get theirs from their process).
+    /// </summary>
+    public ApiClient ClientFor(string userAgent) => new(new DirectTransport(this), ClientIdentity.OnControlPlane(userAgent), Loop);
 
     internal KindStrategy StrategyFor(ResourceKind kind) => _strategies[kind];
 

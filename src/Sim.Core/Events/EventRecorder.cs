@@ -1,6 +1,7 @@
 using System.Globalization;
 using k8s.Models;
 using Sim.Core.Api;
+using Sim.Core.Api.Client;
 using Sim.Core.Kernel;
 using Sim.Core.Serialization;
 
@@ -9,14 +10,15 @@ namespace Sim.Core.Events;
 /// <summary>
 /// Records core/v1 Events for one component, as client-go's event recorder does: named
 /// <c>&lt;object&gt;.&lt;hex unix nanoseconds&gt;</c>, with source and reporting fields, and identical repeats
-/// aggregated into one Event whose count and lastTimestamp grow.
+/// aggregated into one Event whose count and lastTimestamp grow. Recording never blocks the caller: the writes go
+/// out as work of the caller's lifetime (instantly when the API server is reached directly).
 /// </summary>
 public sealed class EventRecorder
 {
     private const int CacheSize = 4096;
     private readonly ApiClient _client;
-    private readonly ISimClock _clock;
-    private readonly Dictionary<AggregationKey, (string Namespace, string Name)> _seen = [];
+    private readonly EventLoop _loop;
+    private readonly Dictionary<AggregationKey, Corev1Event> _seen = [];
 
     // The last nanosecond taken per object at the current instant, so a burst of events about one object (a
     // ReplicaSet creating 100 pods) does not probe every name already taken.
@@ -24,10 +26,10 @@ public sealed class EventRecorder
     private long _instant = long.MinValue;
 
     /// <summary>A recorder writing as <paramref name="component"/> (e.g. <c>kubelet</c>) from <paramref name="host"/> (a node name, for kubelets).</summary>
-    public EventRecorder(ApiClient client, ISimClock clock, string component, string? host = null)
+    public EventRecorder(ApiClient client, EventLoop loop, string component, string? host = null)
     {
         _client = client;
-        _clock = clock;
+        _loop = loop;
         Component = component;
         Host = host;
     }
@@ -47,7 +49,10 @@ public sealed class EventRecorder
         Record(involved, "Warning", reason, message, fieldPath);
 
     /// <summary>Records an event about <paramref name="involved"/>; an identical recent one is counted instead.</summary>
-    public void Record(KubeObject involved, string type, string reason, string message, string? fieldPath = null)
+    public void Record(KubeObject involved, string type, string reason, string message, string? fieldPath = null) =>
+        _loop.Current.Spawn(() => RecordAsync(involved, type, reason, message, fieldPath));
+
+    private async ValueTask RecordAsync(KubeObject involved, string type, string reason, string message, string? fieldPath)
     {
         var meta = involved.Metadata;
         var reference = new V1ObjectReference
@@ -62,15 +67,24 @@ public sealed class EventRecorder
         };
         var ns = string.IsNullOrEmpty(meta.NamespaceProperty) ? "default" : meta.NamespaceProperty;
         var key = new AggregationKey(reference.Kind ?? "", ns, reference.Name ?? "", reference.Uid ?? "", fieldPath, type, reason, message);
-        var now = _clock.Now;
+        var now = _loop.Now;
 
-        if (_seen.TryGetValue(key, out var existingName) && _client.Find<Corev1Event>(existingName.Namespace, existingName.Name) is { } existing)
+        if (_seen.TryGetValue(key, out var last))
         {
-            var repeat = ModelCopy.Clone(existing);
-            repeat.Count = (existing.Count ?? 1) + 1;
+            // A repeat updates the recorder's own last copy, unconditionally (no resourceVersion), as client-go's
+            // correlator patches it: no read first. An Event expired meanwhile is written afresh.
+            var repeat = ModelCopy.Clone(last);
+            repeat.Metadata.ResourceVersion = null;
+            repeat.Count = (last.Count ?? 1) + 1;
             repeat.LastTimestamp = now.ToKubeTime();
             repeat.InvolvedObject.ResourceVersion = meta.ResourceVersion;
-            if (_client.Update(repeat).IsSuccess) return;
+            var updated = await _client.Update(repeat);
+            if (updated.IsSuccess)
+            {
+                _seen[key] = updated.Value!;
+                return;
+            }
+            _seen.Remove(key);
         }
 
         var nanos = now.UnixNanoseconds;
@@ -83,9 +97,9 @@ public sealed class EventRecorder
         if (_takenAtInstant.TryGetValue(objectKey, out var taken)) nanos = taken + 1;
         for (var attempt = 0; attempt < 1000; attempt++, nanos++)
         {
+            // Events for one object at one instant share a timestamp: a name taken (by another component too) means
+            // the next nanosecond.
             var name = $"{reference.Name}.{nanos.ToString("x", CultureInfo.InvariantCulture)}";
-            // Events for one object at one instant share a timestamp: take the next free nanosecond.
-            if (_client.Find<Corev1Event>(ns, name) is not null) continue;
             var ev = new Corev1Event
             {
                 Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns },
@@ -100,13 +114,13 @@ public sealed class EventRecorder
                 ReportingComponent = Component,
                 ReportingInstance = Host ?? "",
             };
-            var created = _client.Create(ev);
+            var created = await _client.Create(ev);
             if (created.IsAlreadyExists) continue;
             if (created.IsSuccess)
             {
                 _takenAtInstant[objectKey] = nanos;
                 if (_seen.Count >= CacheSize) _seen.Clear();
-                _seen[key] = (ns, created.Value!.Metadata.Name);
+                _seen[key] = created.Value!;
             }
             return;
         }

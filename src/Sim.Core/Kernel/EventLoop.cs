@@ -105,6 +105,14 @@ public sealed class EventLoop : ISimClock
     /// <summary>Runs <paramref name="work"/> at the current instant, after everything already due now.</summary>
     public void Post(Action work) => Schedule(Now, work);
 
+    /// <summary>A task that completes after <paramref name="delay"/> of virtual time, as work of the current lifetime.</summary>
+    public Task Delay(SimDuration delay)
+    {
+        var done = new TaskCompletionSource();
+        ScheduleAfter(delay, done.SetResult);
+        return done.Task;
+    }
+
     /// <summary>Runs the next item if one is due at or before <paramref name="limit"/>; false when none is.</summary>
     public bool Step(SimTime limit)
     {

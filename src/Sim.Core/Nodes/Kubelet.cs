@@ -1,7 +1,6 @@
-using k8s;
 using k8s.Models;
 using Sim.Core.Api;
-using Sim.Core.Api.Watch;
+using Sim.Core.Api.Client;
 using Sim.Core.Events;
 using Sim.Core.Kernel;
 using Sim.Core.Serialization;
@@ -10,11 +9,12 @@ using Sim.Core.Time;
 namespace Sim.Core.Nodes;
 
 /// <summary>
-/// A node's kubelet: registers the Node, renews its Lease every 10 s, posts node status when it changes (at least
-/// every 5 minutes), watches the pods bound to its node and runs each through a <see cref="PodWorker"/>.
-/// Talks to the cluster only through its <see cref="ApiClient"/>.
+/// A node's kubelet, a process on its node: registers the Node, renews its Lease every 10 s, posts node status when it
+/// changes (at least every 5 minutes), keeps an informer of the pods bound to its node and runs each through a
+/// <see cref="PodWorker"/>. Talks to the cluster only through its <see cref="ApiClient"/>; drives its
+/// <see cref="NodeMachine"/>. Stopped, it says nothing more; a restarted kubelet is a new process on the same machine.
 /// </summary>
-public sealed class Kubelet
+public sealed class Kubelet : SimProcess
 {
     /// <summary>Lease renewal period (0.25 of the 40 s lease duration).</summary>
     public static readonly SimDuration LeaseRenewInterval = SimDuration.FromSeconds(10);
@@ -30,90 +30,101 @@ public sealed class Kubelet
 
     private readonly Dictionary<string, PodWorker> _workers = new(StringComparer.Ordinal);
     private readonly SimRandom _random;
-    private WatchSubscription? _watch;
     private SimTime _lastStatusPost;
-    private int _epoch;
 
-    /// <summary>A kubelet for the node <paramref name="spec"/> (its index picks its addresses and pod CIDR).</summary>
-    public Kubelet(NodeSpec spec, int index, ApiClient client, EventLoop loop, SimRandom random)
+    /// <summary>A kubelet driving <paramref name="machine"/>, talking to the API through <paramref name="client"/>.</summary>
+    public Kubelet(NodeMachine machine, ApiClient client, SimRandom random)
+        : base(machine.Loop, "kubelet", machine.Name)
     {
-        Spec = spec;
-        Index = index;
+        Machine = machine;
         Client = client;
-        Loop = loop;
         _random = random;
-        Recorder = new EventRecorder(client, loop, "kubelet", spec.Name);
-        Images = new ImagePuller(loop, random.Fork("images"));
-        Network = new PodNetwork(index);
+        Recorder = new EventRecorder(client, machine.Loop, "kubelet", machine.Name);
     }
 
+    /// <summary>A kubelet on a machine of its own (tests that need one node and nothing else).</summary>
+    public Kubelet(NodeSpec spec, int index, ApiClient client, EventLoop loop, SimRandom random)
+        : this(new NodeMachine(spec, index, loop, random), client, random)
+    {
+    }
+
+    /// <summary>The machine it drives.</summary>
+    public NodeMachine Machine { get; }
+
     /// <summary>The node's shape.</summary>
-    public NodeSpec Spec { get; }
+    public NodeSpec Spec => Machine.Spec;
 
     /// <summary>The node's index in the cluster (0-based).</summary>
-    public int Index { get; }
+    public int Index => Machine.Index;
 
     /// <summary>The node's name.</summary>
-    public string NodeName => Spec.Name;
+    public string NodeName => Machine.Name;
 
     /// <summary>The kubelet's API client.</summary>
     public ApiClient Client { get; }
-
-    /// <summary>The loop it runs on.</summary>
-    public EventLoop Loop { get; }
 
     /// <summary>The kubelet's event recorder (source kubelet, host = node name).</summary>
     public EventRecorder Recorder { get; }
 
     /// <summary>The node's image cache and puller.</summary>
-    public ImagePuller Images { get; }
+    public ImagePuller Images => Machine.Images;
 
     /// <summary>The node's pod network.</summary>
-    public PodNetwork Network { get; }
+    public PodNetwork Network => Machine.Network;
 
     /// <summary>Per-container logs.</summary>
-    public ContainerLogs Logs { get; } = new();
+    public ContainerLogs Logs => Machine.Logs;
 
-    /// <summary>Per-container restart backoff.</summary>
+    /// <summary>Per-container restart backoff (the kubelet's memory: a restarted kubelet starts without it).</summary>
     public RestartBackoff Backoff { get; } = new();
 
     /// <summary>Per-pod image pull backoff (the same 10 s doubling to 300 s).</summary>
     public RestartBackoff ImageBackoff { get; } = new();
-
-    /// <summary>Whether the kubelet is running (false once its machine crashed).</summary>
-    public bool Running { get; private set; }
 
     internal SimRandom Random => _random;
 
     /// <summary>The pods the kubelet is running or stopping, by uid.</summary>
     internal IReadOnlyDictionary<string, PodWorker> Workers => _workers;
 
-    /// <summary>Registers the node (or refreshes it), starts the lease and status loops and the pod watch.</summary>
-    public void Start()
+    /// <summary>The pods bound to this node, as the kubelet's informer sees them.</summary>
+    public Informer<V1Pod>? Pods { get; private set; }
+
+    /// <summary>The kubelet's own Node, from its informer (what admission checks against, as the kubelet's node lister).</summary>
+    internal V1Node? Node => _node?.Get(null, NodeName);
+
+    private Informer<V1Node>? _node;
+
+    /// <inheritdoc />
+    protected override void OnStart() => Lifetime!.Spawn(Run);
+
+    private async ValueTask Run()
     {
-        Running = true;
-        var epoch = ++_epoch;
-        Register();
+        await Register();
         var phase = new SimDuration(_random.NextInRange(0, LeaseRenewInterval.Ticks));
-        Loop.ScheduleAfter(phase, () => LeaseLoop(epoch));
-        Loop.ScheduleAfter(phase + SimDuration.FromMilliseconds(500), () => StatusLoop(epoch));
-        _watch = Client.Watch<V1Pod>(null, new ListOptions { FieldSelector = "spec.nodeName=" + NodeName }, OnPodEvent).Unwrap();
+        Loop.ScheduleAfter(phase, LeaseLoop);
+        Loop.ScheduleAfter(phase + SimDuration.FromMilliseconds(500), StatusLoop);
+        _node = new Informer<V1Node>(Client, Loop, _random.Fork("node-reflector"), fieldSelector: "metadata.name=" + NodeName);
+        _node.Start();
+        Pods = new Informer<V1Pod>(Client, Loop, _random.Fork("pod-reflector"), fieldSelector: "spec.nodeName=" + NodeName);
+        Pods.Added += OnPod;
+        Pods.Updated += (_, pod) => OnPod(pod);
+        Pods.Deleted += OnPodDeleted;
+        Pods.Start();
     }
 
-    private void Register()
+    private async ValueTask Register()
     {
         var node = NodeObject.Build(Spec, Index, Network.Cidr, _random.Fork("node-info"), Loop.Now);
-        var created = Client.Create(node);
-        if (created.IsAlreadyExists)
+        var created = await Client.Create(node);
+        if (created.IsAlreadyExists && (await Client.Get<V1Node>(null, NodeName)).Value is { } existing)
         {
             // A restarted kubelet finds its Node and updates it, as kubelets do on start.
-            var existing = Client.Find<V1Node>(null, NodeName)!;
             var status = ModelCopy.Clone(existing);
             status.Status.Conditions = NodeObject.Conditions(Loop.Now);
-            Client.UpdateStatus(status);
+            await Client.UpdateStatus(status);
         }
         _lastStatusPost = Loop.Now;
-        var nodeObj = Client.Find<V1Node>(null, NodeName)!;
+        if ((await Client.Get<V1Node>(null, NodeName)).Value is not { } nodeObj) return;
         var lease = new V1Lease
         {
             Metadata = new V1ObjectMeta
@@ -124,37 +135,34 @@ public sealed class Kubelet
             },
             Spec = new V1LeaseSpec { HolderIdentity = NodeName, LeaseDurationSeconds = LeaseDurationSeconds, RenewTime = Loop.Now.ToKubeMicroTime() },
         };
-        if (Client.Create(lease).IsAlreadyExists) RenewLease();
+        if ((await Client.Create(lease)).IsAlreadyExists) await RenewLease();
     }
 
-    private void LeaseLoop(int epoch)
+    // Each loop waits out its period after the previous round finished, as wait.Until does.
+    private void LeaseLoop() => Lifetime!.Spawn(async () =>
     {
-        if (epoch != _epoch || !Running) return;
-        RenewLease();
-        Loop.ScheduleAfter(LeaseRenewInterval, () => LeaseLoop(epoch));
-    }
+        await RenewLease();
+        Loop.ScheduleAfter(LeaseRenewInterval, LeaseLoop);
+    });
 
-    private void RenewLease()
+    private async ValueTask RenewLease()
     {
-        var lease = Client.Find<V1Lease>("kube-node-lease", NodeName);
-        if (lease is null) return;
+        if ((await Client.Get<V1Lease>("kube-node-lease", NodeName)).Value is not { } lease) return;
         var renewed = ModelCopy.Clone(lease);
         renewed.Spec.RenewTime = Loop.Now.ToKubeMicroTime();
         renewed.Spec.HolderIdentity = NodeName;
-        Client.Update(renewed);
+        await Client.Update(renewed);
     }
 
-    private void StatusLoop(int epoch)
+    private void StatusLoop() => Lifetime!.Spawn(async () =>
     {
-        if (epoch != _epoch || !Running) return;
-        PostNodeStatus(force: Loop.Now - _lastStatusPost >= NodeStatusReportFrequency);
-        Loop.ScheduleAfter(NodeStatusUpdateFrequency, () => StatusLoop(epoch));
-    }
+        await PostNodeStatus(force: Loop.Now - _lastStatusPost >= NodeStatusReportFrequency);
+        Loop.ScheduleAfter(NodeStatusUpdateFrequency, StatusLoop);
+    });
 
-    private void PostNodeStatus(bool force)
+    private async ValueTask PostNodeStatus(bool force)
     {
-        var node = Client.Find<V1Node>(null, NodeName);
-        if (node is null) return;
+        if ((await Client.Get<V1Node>(null, NodeName)).Value is not { } node) return;
         var images = NodeObject.Images(Images.Present);
         var changed = !ModelCopy.SemanticEquals(images, node.Status.Images)
             || node.Status.Conditions?.FirstOrDefault(c => c.Type == "Ready")?.Status != "True";
@@ -170,20 +178,12 @@ public sealed class Kubelet
             c.LastHeartbeatTime = now;
         }
         updated.Status.Conditions = fresh;
-        Client.UpdateStatus(updated);
-        _lastStatusPost = Loop.Now;
+        if ((await Client.UpdateStatus(updated)).IsSuccess) _lastStatusPost = Loop.Now;
     }
 
-    private void OnPodEvent(WatchEvent e)
+    private void OnPod(V1Pod pod)
     {
-        if (!Running) return;
-        var pod = e.As<V1Pod>();
         var uid = pod.Metadata.Uid;
-        if (e.Type == WatchEventType.Deleted)
-        {
-            if (_workers.Remove(uid, out var gone)) gone.Removed();
-            return;
-        }
         if (!_workers.TryGetValue(uid, out var worker))
         {
             // A pod already finished needs nothing from this kubelet (e.g. after a restart).
@@ -192,6 +192,11 @@ public sealed class Kubelet
             _workers[uid] = worker;
         }
         worker.Update(pod);
+    }
+
+    private void OnPodDeleted(V1Pod pod)
+    {
+        if (_workers.Remove(pod.Metadata.Uid, out var gone)) gone.Removed();
     }
 
     /// <summary>The sum of requests of the pods this kubelet has admitted and not finished (for admission).</summary>
@@ -215,8 +220,10 @@ public sealed class Kubelet
     /// </summary>
     public string? KillContainer(string ns, string podName, string container, int exitCode)
     {
+        if (!Running) return $"node {NodeName} is down";
         var worker = _workers.Values.FirstOrDefault(w => w.Pod.Metadata.NamespaceProperty == ns && w.Pod.Metadata.Name == podName);
         if (worker is null) return $"pod {ns}/{podName} is not running on {NodeName}";
-        return worker.Kill(container, exitCode);
+        // The kill is the container's own doing, but what follows (status, restart) is the kubelet's work.
+        using (Loop.Enter(Lifetime!)) return worker.Kill(container, exitCode);
     }
 }

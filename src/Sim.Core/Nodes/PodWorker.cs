@@ -1,6 +1,7 @@
 using System.Globalization;
 using k8s.Models;
 using Sim.Core.Api;
+using Sim.Core.Api.Client;
 using Sim.Core.Kernel;
 using Sim.Core.Serialization;
 using Sim.Core.Time;
@@ -132,7 +133,7 @@ internal sealed class PodWorker
             reason = "OutOfmemory";
             message = $"Node didn't have enough resource: memory, requested: {mem}, used: {usedMem}, capacity: {capMem}";
         }
-        if (reason is null && _kubelet.Client.Find<V1Node>(null, _kubelet.NodeName) is { } node
+        if (reason is null && _kubelet.Node is { } node
             && NodeAdmission.Check(Pod, node, _kubelet.Workers.Values.Where(w => w != this && w.HoldsResources).Select(w => w.Pod)) is { } refused)
             (reason, message) = refused;
         _startTime = Now;
@@ -143,13 +144,13 @@ internal sealed class PodWorker
             _stage = Stage.Done;
             // The event carries the admission message; only the status says it was a rejection (upstream's rejectPod).
             _kubelet.Recorder.Warning(Pod, reason, message!);
-            WriteStatus(s =>
+            Spawn(() => WriteStatus(s =>
             {
                 s.Phase = "Failed";
                 s.Reason = reason;
                 s.Message = "Pod was rejected: " + message;
                 s.StartTime = _startTime.Value.ToKubeTime();
-            });
+            }));
             return;
         }
         _stage = Stage.Sandbox;
@@ -508,12 +509,11 @@ internal sealed class PodWorker
         // All containers stopped: report the final status, then confirm the deletion (grace period 0).
         _stage = Stage.Done;
         SettleTerminatedContainers();
-        FlushStatus();
-        var generationAtEnd = _generation;
-        _kubelet.Loop.Post(() =>
+        Spawn(async () =>
         {
-            _ = generationAtEnd;
-            _kubelet.Client.Delete<V1Pod>(Pod.Metadata.NamespaceProperty, Pod.Metadata.Name, new DeleteOptions { GracePeriodSeconds = 0, PreconditionUid = Uid });
+            await FlushStatus();
+            _kubelet.Loop.Post(() => Spawn(async () =>
+                await _kubelet.Client.Delete<V1Pod>(Pod.Metadata.NamespaceProperty, Pod.Metadata.Name, new DeleteOptions { GracePeriodSeconds = 0, PreconditionUid = Uid })));
         });
     }
 
@@ -567,19 +567,15 @@ internal sealed class PodWorker
         _kubelet.Loop.Post(() =>
         {
             _statusQueued = false;
-            FlushStatus();
+            Spawn(FlushStatus);
         });
     }
 
-    private void FlushStatus()
-    {
-        if (_rejection is not null) return;
-        WriteStatus(BuildStatus);
-    }
+    private ValueTask FlushStatus() => _rejection is not null ? ValueTask.CompletedTask : WriteStatus(BuildStatus);
 
-    private void WriteStatus(Action<V1PodStatus> fill)
+    private async ValueTask WriteStatus(Action<V1PodStatus> fill)
     {
-        var current = _kubelet.Client.Find<V1Pod>(Pod.Metadata.NamespaceProperty, Pod.Metadata.Name);
+        var current = (await _kubelet.Client.Get<V1Pod>(Pod.Metadata.NamespaceProperty, Pod.Metadata.Name)).Value;
         if (current is null || current.Metadata.Uid != Uid) return;
         // Like the kubelet's status patch, only the status is sent (with the uid as a precondition).
         var status = current.Status is null ? new V1PodStatus() : ModelCopy.Clone(current.Status);
@@ -591,9 +587,12 @@ internal sealed class PodWorker
             Metadata = new V1ObjectMeta { Name = current.Metadata.Name, NamespaceProperty = current.Metadata.NamespaceProperty, Uid = Uid },
             Status = status,
         };
-        var result = _kubelet.Client.UpdateStatus(patch);
+        var result = await _kubelet.Client.UpdateStatus(patch);
         if (result.IsSuccess) Pod = result.Value!;
     }
+
+    // Work the pod worker starts runs as the kubelet's: it stops with the kubelet process.
+    private void Spawn(Func<ValueTask> work) => _kubelet.Lifetime!.Spawn(work);
 
     private void BuildStatus(V1PodStatus s)
     {

@@ -23,17 +23,17 @@ internal static class DeploymentRollback
         "deployment.kubernetes.io/desired-replicas", "deployment.kubernetes.io/max-replicas", "deprecated.deployment.rollback.to",
     ];
 
-    public static ActionOutcome Run(ApiServer api, RollbackAction action)
+    public static async ValueTask<ActionOutcome> Run(ApiClient api, RollbackAction action)
     {
         var t = action.Target;
         var subject = t.Kind.KubectlName(t.Name!);
-        var got = api.Get(ResourceKinds.Deployment, t.Namespace, t.Name!);
+        var got = await api.Get(ResourceKinds.Deployment, t.Namespace, t.Name!);
         if (!got.IsSuccess) return new ActionOutcome(false, subject, $"Error from server (NotFound): {got.Error!.Message}");
         var deployment = (V1Deployment)got.Value!;
         if (deployment.Spec.Paused == true)
             return new ActionOutcome(false, subject, $"error: you cannot rollback a paused deployment; resume it first with 'kubectl rollout resume deployment/{t.Name}' and try again");
         var selector = LabelSelector.FromV1(deployment.Spec.Selector);
-        var owned = api.List(ResourceKinds.ReplicaSet, t.Namespace).Value!.Items.Cast<V1ReplicaSet>()
+        var owned = ((await api.List(ResourceKinds.ReplicaSet, t.Namespace)).Value?.Items ?? []).Cast<V1ReplicaSet>()
             .Where(rs => rs.Metadata.OwnerReferences?.Any(o => o.Controller == true && o.Uid == deployment.Metadata.Uid) == true && selector.Matches(rs.Metadata.Labels))
             .ToList();
         V1ReplicaSet? target = null;
@@ -77,7 +77,7 @@ internal static class DeploymentRollback
         var patch = new JsonArray(
             new JsonObject { ["op"] = "replace", ["path"] = "/spec/template", ["value"] = JsonNode.Parse(KubeJson.Serialize(template)) },
             new JsonObject { ["op"] = "replace", ["path"] = "/metadata/annotations", ["value"] = annotations });
-        var result = api.Patch(ResourceKinds.Deployment, t.Namespace, t.Name!, PatchType.Json, patch.ToJsonString());
+        var result = await api.Patch(ResourceKinds.Deployment, t.Namespace, t.Name!, PatchType.Json, patch.ToJsonString());
         return result.IsSuccess
             ? new ActionOutcome(true, subject, "rolled back")
             : new ActionOutcome(false, subject, $"Error from server ({result.Error!.Reason}): {result.Error.KubectlMessage}");

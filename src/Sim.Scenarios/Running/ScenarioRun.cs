@@ -130,7 +130,7 @@ public sealed class ScenarioRun
         // What the action caused (commits recorded as it ran) is listed after the action itself.
         var firstCaused = _timeline?.Entries.Count ?? 0;
         var lines = new List<TimelineEntry>();
-        foreach (var outcome in _executor.Execute(step.Action))
+        foreach (var outcome in Await(_executor.Execute(step.Action)))
         {
             if (outcome.Ok)
             {
@@ -142,6 +142,19 @@ public sealed class ScenarioRun
                 outcome.Message + (step.MayFail ? " (mayFail: expected)" : "")));
         }
         _timeline?.Insert(firstCaused, lines);
+    }
+
+    // kubectl waits for each answer. It talks to the API server on the control plane, where requests complete at
+    // once; should one ever take time, the cluster runs on until it is answered.
+    private IReadOnlyList<ActionOutcome> Await(ValueTask<IReadOnlyList<ActionOutcome>> pending)
+    {
+        if (!pending.IsCompleted)
+        {
+            var task = pending.AsTask();
+            Cluster.Loop.RunUntil(() => task.IsCompleted, Sim.Core.Time.SimTime.MaxValue);
+            return task.GetAwaiter().GetResult();
+        }
+        return pending.Result;
     }
 
     private static NodeSpec ToNodeSpec(NodeShape shape) => new()

@@ -13,25 +13,40 @@ namespace Sim.Scenarios;
 /// <summary>The outcome of one action on one object: kubectl's words for what happened, or the API's refusal.</summary>
 internal sealed record ActionOutcome(bool Ok, string Subject, string Message);
 
-/// <summary>Carries out scenario actions through the API, as <c>kubectl</c> would (user agent <c>kubectl</c>).</summary>
+/// <summary>
+/// Carries out scenario actions through the API, as <c>kubectl</c> would (user agent <c>kubectl</c>, on the control
+/// plane, without a rate limit), one request at a time, each awaited as kubectl waits for its answer.
+/// </summary>
 internal sealed class StepExecutor(SimulatedCluster cluster, SimTime origin)
 {
     private readonly ApiClient _kubectl = cluster.Client("kubectl");
 
-    private ApiServer Api => _kubectl.Server;
+    private ApiClient Api => _kubectl;
 
-    public IEnumerable<ActionOutcome> Execute(StepAction action) => action switch
+    public async ValueTask<IReadOnlyList<ActionOutcome>> Execute(StepAction action)
     {
-        ApplyAction a => a.Documents.Select(Apply).ToList(),
-        DeleteAction d => Delete(d),
-        ScaleAction s => [Scale(s)],
-        SetImageAction i => [SetImage(i)],
-        RollbackAction r => [DeploymentRollback.Run(Api, r)],
-        KillContainerAction k => [KillContainer(k)],
-        _ => [new ActionOutcome(false, "", $"action {action.Verb} is not supported")],
-    };
+        switch (action)
+        {
+            case ApplyAction a:
+                var applied = new List<ActionOutcome>();
+                foreach (var doc in a.Documents) applied.Add(await Apply(doc));
+                return applied;
+            case DeleteAction d:
+                return await Delete(d);
+            case ScaleAction s:
+                return [await Scale(s)];
+            case SetImageAction i:
+                return [await SetImage(i)];
+            case RollbackAction r:
+                return [await DeploymentRollback.Run(Api, r)];
+            case KillContainerAction k:
+                return [await KillContainer(k)];
+            default:
+                return [new ActionOutcome(false, "", $"action {action.Verb} is not supported")];
+        }
+    }
 
-    private ActionOutcome Apply(Sim.Core.Manifests.ManifestDocument doc)
+    private async ValueTask<ActionOutcome> Apply(Sim.Core.Manifests.ManifestDocument doc)
     {
         var obj = ModelCopy.Clone(doc.Object);
         var kind = doc.Kind;
@@ -48,10 +63,10 @@ internal sealed class StepExecutor(SimulatedCluster cluster, SimTime origin)
         meta.Annotations ??= new Dictionary<string, string>();
         meta.Annotations[ApplyPatch.LastAppliedAnnotation] = lastApplied + "\n";
 
-        var existing = string.IsNullOrEmpty(meta.Name) ? null : Api.Find(kind, meta.NamespaceProperty, meta.Name);
+        var existing = string.IsNullOrEmpty(meta.Name) ? null : (await Api.Get(kind, meta.NamespaceProperty, meta.Name)).Value;
         if (existing is null)
         {
-            var created = Api.Create(obj);
+            var created = await Api.Create(obj);
             return created.IsSuccess
                 ? new ActionOutcome(true, kind.KubectlName(created.Value!.Metadata.Name), "created")
                 : Refused(subject, created.Error!, "creating");
@@ -61,12 +76,12 @@ internal sealed class StepExecutor(SimulatedCluster cluster, SimTime origin)
             previous = JsonNode.Parse(prior) as JsonObject;
         var desired = (JsonObject)JsonNode.Parse(KubeJson.Serialize(obj))!;
         var patch = ApplyPatch.ThreeWay(previous, desired, kind.ModelType);
-        var result = Api.Patch(kind, meta.NamespaceProperty, meta.Name!, PatchType.StrategicMerge, patch.ToJsonString());
+        var result = await Api.Patch(kind, meta.NamespaceProperty, meta.Name!, PatchType.StrategicMerge, patch.ToJsonString());
         if (!result.IsSuccess) return Refused(subject, result.Error!, "applying patch");
         return new ActionOutcome(true, subject, result.Value!.Metadata.ResourceVersion == existing.Metadata.ResourceVersion ? "unchanged" : "configured");
     }
 
-    private IEnumerable<ActionOutcome> Delete(DeleteAction d)
+    private async ValueTask<IReadOnlyList<ActionOutcome>> Delete(DeleteAction d)
     {
         var t = d.Target;
         var options = new DeleteOptions { PropagationPolicy = d.Propagation, GracePeriodSeconds = d.GracePeriodSeconds };
@@ -77,7 +92,7 @@ internal sealed class StepExecutor(SimulatedCluster cluster, SimTime origin)
         }
         else
         {
-            var list = Api.List(t.Kind, t.Namespace, new ListOptions { LabelSelector = t.Selector });
+            var list = await Api.List(t.Kind, t.Namespace, new ListOptions { LabelSelector = t.Selector });
             if (!list.IsSuccess) return [Refused(t.Describe(), list.Error!, "listing")];
             // Objects already being deleted are skipped, so "delete one pod" means one more pod goes.
             names = list.Value!.Items.Where(o => o.Metadata.DeletionTimestamp is null).Select(o => o.Metadata.Name).Order(StringComparer.Ordinal).ToList();
@@ -87,7 +102,7 @@ internal sealed class StepExecutor(SimulatedCluster cluster, SimTime origin)
         var outcomes = new List<ActionOutcome>();
         foreach (var name in names)
         {
-            var result = Api.Delete(t.Kind, t.Namespace, name, options);
+            var result = await Api.Delete(t.Kind, t.Namespace, name, options);
             outcomes.Add(result.IsSuccess
                 ? new ActionOutcome(true, t.Kind.KubectlName(name), $"{(t.Kind.Group.Length == 0 ? t.Kind.Singular : t.Kind.Singular + "." + t.Kind.Group)} {GoValue.Quote(name)} deleted")
                 : Refused(t.Kind.KubectlName(name), result.Error!, "deleting"));
@@ -95,20 +110,20 @@ internal sealed class StepExecutor(SimulatedCluster cluster, SimTime origin)
         return outcomes;
     }
 
-    private ActionOutcome Scale(ScaleAction s)
+    private async ValueTask<ActionOutcome> Scale(ScaleAction s)
     {
         var t = s.Target;
-        var result = Api.UpdateScale(t.Kind, t.Namespace, t.Name!, s.Replicas);
+        var result = await Api.UpdateScale(t.Kind, t.Namespace, t.Name!, s.Replicas);
         return result.IsSuccess
             ? new ActionOutcome(true, t.Kind.KubectlName(t.Name!), $"scaled to {s.Replicas}")
             : Refused(t.Kind.KubectlName(t.Name!), result.Error!, "scaling");
     }
 
-    private ActionOutcome SetImage(SetImageAction s)
+    private async ValueTask<ActionOutcome> SetImage(SetImageAction s)
     {
         var t = s.Target;
         var subject = t.Kind.KubectlName(t.Name!);
-        var existing = Api.Get(t.Kind, t.Namespace, t.Name!);
+        var existing = await Api.Get(t.Kind, t.Namespace, t.Name!);
         if (!existing.IsSuccess) return Refused(subject, existing.Error!, "getting");
         var (podSpec, wrap) = PodSpecOf(existing.Value!);
         if (podSpec is null) return new ActionOutcome(false, subject, $"error: {t.Kind.Kind} has no pod template");
@@ -117,7 +132,7 @@ internal sealed class StepExecutor(SimulatedCluster cluster, SimTime origin)
             return new ActionOutcome(false, subject, $"error: unable to find container named {GoValue.Quote(s.Container)}");
         var containers = new JsonArray(new JsonObject { ["name"] = s.Container, ["image"] = s.Image });
         var patch = wrap(new JsonObject { [inInit ? "initContainers" : "containers"] = containers });
-        var result = Api.Patch(t.Kind, t.Namespace, t.Name!, PatchType.StrategicMerge, patch.ToJsonString());
+        var result = await Api.Patch(t.Kind, t.Namespace, t.Name!, PatchType.StrategicMerge, patch.ToJsonString());
         return result.IsSuccess ? new ActionOutcome(true, subject, $"image updated: {s.Container}={s.Image}") : Refused(subject, result.Error!, "patching");
     }
 
@@ -138,10 +153,10 @@ internal sealed class StepExecutor(SimulatedCluster cluster, SimTime origin)
         };
     }
 
-    private ActionOutcome KillContainer(KillContainerAction k)
+    private async ValueTask<ActionOutcome> KillContainer(KillContainerAction k)
     {
         var subject = "pod/" + k.Pod;
-        var pod = _kubectl.Find<V1Pod>(k.Namespace, k.Pod);
+        var pod = (await _kubectl.Get<V1Pod>(k.Namespace, k.Pod)).Value;
         if (pod is null) return new ActionOutcome(false, subject, $"Error from server (NotFound): pods {GoValue.Quote(k.Pod)} not found");
         var container = k.Container ?? pod.Spec.Containers[0].Name;
         if (string.IsNullOrEmpty(pod.Spec.NodeName)) return new ActionOutcome(false, subject, $"pod {k.Pod} is not running on any node");

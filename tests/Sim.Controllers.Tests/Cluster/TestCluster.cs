@@ -16,6 +16,8 @@ internal sealed class TestCluster
         Sim = SimulatedCluster.Create(new ClusterOptions
         {
             Seed = seed,
+            // Controller tests look at the algorithms; client-side rate limits are tested on their own.
+            ClientRateLimits = ClientRateLimits.Off,
             Nodes = Enumerable.Range(1, nodes).Select(i => new NodeSpec { Name = "node-" + i, Cpu = cpu, Memory = memory }).ToList(),
         });
     }

@@ -22,7 +22,7 @@ public class LargestDeploymentTests
     {
         _api = new ApiServer(_loop, new SimRandom(1));
         var client = _api.ClientFor("kube-controller-manager");
-        var context = new ControllerContext(_loop, client, new InformerFactory(client), new SimRandom(1).Fork("deployment"));
+        var context = new ControllerContext(_loop, client, new InformerFactory(client, _loop, new SimRandom(1)), new SimRandom(1).Fork("deployment"));
         _ = new DeploymentController(context);
         context.Informers.Start();
     }

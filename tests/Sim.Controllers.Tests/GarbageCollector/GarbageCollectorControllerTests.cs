@@ -154,7 +154,7 @@ public class GarbageCollectorControllerTests
 
         Assert.Null(world.Find<V1ConfigMap>("misplaced", "other"));
         Assert.NotNull(world.Find<V1ConfigMap>("owner"));
-        var warning = Assert.Single(world.Kubectl.List<Corev1Event>("other"));
+        var warning = Assert.Single(world.Kubectl.ListNow<Corev1Event>("other"));
         Assert.Equal("OwnerRefInvalidNamespace", warning.Reason);
         Assert.Equal("Warning", warning.Type);
         Assert.Equal("garbage-collector-controller", warning.Source.Component);
@@ -328,7 +328,7 @@ public class GarbageCollectorControllerTests
         Assert.Null(rs.Metadata.OwnerReferences);
         // Only the deleted owner's references go: the pods still belong to their (living) replica set.
         Assert.Equal(["web-7d4b9c8f5-a", "web-7d4b9c8f5-b"], world.PodNames());
-        Assert.All(world.Kubectl.List<V1Pod>("default"), p => Assert.Equal(rs.Metadata.Uid, Assert.Single(p.Metadata.OwnerReferences).Uid));
+        Assert.All(world.Kubectl.ListNow<V1Pod>("default"), p => Assert.Equal(rs.Metadata.Uid, Assert.Single(p.Metadata.OwnerReferences).Uid));
     }
 
     [Fact]
@@ -342,7 +342,7 @@ public class GarbageCollectorControllerTests
 
         Assert.Null(world.Find<V1ReplicaSet>("web-7d4b9c8f5"));
         Assert.Equal(["web-7d4b9c8f5-a", "web-7d4b9c8f5-b"], world.PodNames());
-        Assert.All(world.Kubectl.List<V1Pod>("default"), p => Assert.Null(p.Metadata.OwnerReferences));
+        Assert.All(world.Kubectl.ListNow<V1Pod>("default"), p => Assert.Null(p.Metadata.OwnerReferences));
         Assert.NotNull(world.Find<V1Deployment>("web"));
     }
 

@@ -23,7 +23,7 @@ internal sealed class GcWorld
         Api = new ApiServer(Loop, new SimRandom(seed));
         Kubectl = Api.ClientFor("kubectl");
         var client = Api.ClientFor(GarbageCollectorController.UserAgent);
-        _informers = new InformerFactory(client);
+        _informers = new InformerFactory(client, Loop, new SimRandom(seed));
         Gc = new GarbageCollectorController(new ControllerContext(Loop, client, _informers, new SimRandom(seed).Fork("controllers")));
         if (start) Start();
     }
@@ -93,7 +93,7 @@ internal sealed class GcWorld
     public T? Find<T>(string name, string ns = "default") where T : class, KubeObject => Kubectl.Find<T>(ns, name);
 
     /// <summary>Names of the pods in <paramref name="ns"/>, in name order.</summary>
-    public IReadOnlyList<string> PodNames(string ns = "default") => Kubectl.List<V1Pod>(ns).Select(p => p.Metadata.Name).ToList();
+    public IReadOnlyList<string> PodNames(string ns = "default") => Kubectl.ListNow<V1Pod>(ns).Select(p => p.Metadata.Name).ToList();
 
     private static List<V1OwnerReference>? References(KubeObject[] owners) =>
         owners.Length == 0 ? null : owners.Select((o, i) => i == 0 ? ControllerRef(o) : new V1OwnerReference

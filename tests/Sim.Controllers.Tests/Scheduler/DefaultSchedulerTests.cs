@@ -355,7 +355,7 @@ public class DefaultSchedulerTests
 
         h.Run(5);
 
-        var pods = h.User.List<V1Pod>("default");
+        var pods = h.User.ListNow<V1Pod>("default");
         Assert.All(pods, p => Assert.False(string.IsNullOrEmpty(p.Spec.NodeName)));
         foreach (var group in pods.GroupBy(p => p.Spec.NodeName))
         {

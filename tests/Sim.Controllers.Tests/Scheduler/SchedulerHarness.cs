@@ -24,7 +24,7 @@ internal sealed class SchedulerHarness
         Loop = new EventLoop(SimTime.DefaultStart);
         Api = new ApiServer(Loop, new SimRandom(seed));
         var client = Api.ClientFor("kube-scheduler");
-        Context = new ControllerContext(Loop, client, new InformerFactory(client), new SimRandom(seed).Fork("kube-scheduler"));
+        Context = new ControllerContext(Loop, client, new InformerFactory(client, Loop, new SimRandom(seed)), new SimRandom(seed).Fork("kube-scheduler"));
         User = Api.ClientFor("kubectl");
         if (start) StartScheduler();
     }
@@ -140,7 +140,7 @@ internal sealed class SchedulerHarness
 
     /// <summary>Events about a pod, oldest first, as kubectl describe lists them.</summary>
     public List<Corev1Event> EventsFor(string pod, string ns = "default") =>
-        User.List<Corev1Event>(ns).Where(e => e.InvolvedObject.Name == pod).OrderBy(e => e.FirstTimestamp).ThenBy(e => e.Metadata.Name, StringComparer.Ordinal).ToList();
+        User.ListNow<Corev1Event>(ns).Where(e => e.InvolvedObject.Name == pod).OrderBy(e => e.FirstTimestamp).ThenBy(e => e.Metadata.Name, StringComparer.Ordinal).ToList();
 
     public string? LastFailedScheduling(string pod) =>
         EventsFor(pod).LastOrDefault(e => e.Reason == "FailedScheduling")?.Message;

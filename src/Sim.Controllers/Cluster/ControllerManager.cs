@@ -1,0 +1,32 @@
+using Sim.Controllers.Deployment;
+using Sim.Controllers.GarbageCollector;
+using Sim.Controllers.Namespace;
+using Sim.Controllers.ReplicaSet;
+using Sim.Controllers.Runtime;
+using Sim.Core.Kernel;
+
+namespace Sim.Controllers.Cluster;
+
+/// <summary>
+/// kube-controller-manager as a process on a control-plane member: one set of shared informers, one controller per
+/// concern, each controller with its own API client. Stopped, every informer, queue and request of it is gone; a
+/// restart builds the controllers afresh, which re-list and carry on from what the API says.
+/// </summary>
+public sealed class ControllerManager(ApiClient client, SimRandom random, ClientRateLimit? perController = null)
+    : SimProcess(client.Loop, "kube-controller-manager", client.Identity.Endpoint)
+{
+    /// <summary>The controllers' shared context, once started.</summary>
+    public ControllerContext? Context { get; private set; }
+
+    /// <inheritdoc />
+    protected override void OnStart()
+    {
+        var context = new ControllerContext(Loop, client, new InformerFactory(client, Loop, random), random, perController);
+        _ = new DeploymentController(context);
+        _ = new ReplicaSetController(context);
+        _ = new GarbageCollectorController(context);
+        _ = new NamespaceController(context);
+        context.Informers.Start();
+        Context = context;
+    }
+}
