@@ -40,7 +40,7 @@ public sealed class SimulatedCluster
     /// <summary>How the components' requests reach the API server.</summary>
     public IApiTransport Transport { get; }
 
-    /// <summary>The kubelets running now, one per node, in node order.</summary>
+    /// <summary>The kubelets, one per node (the latest incarnation, stopped while its machine is down), in node order.</summary>
     public IReadOnlyList<Kubelet> Kubelets => _kubelets;
 
     /// <summary>The node machines, in node order.</summary>
@@ -72,7 +72,7 @@ public sealed class SimulatedCluster
             var random = Random.Fork("kubelet/" + spec.Name);
             var machine = new NodeMachine(spec, i, Loop, random);
             _machines.Add(machine);
-            var kubelet = new Kubelet(machine, ClientOn(spec.Name, "kubelet", "kubelet/" + spec.Name, limits.Kubelet), random);
+            var kubelet = new Kubelet(machine, KubeletClient(spec.Name), random);
             _kubelets.Add(kubelet);
             kubelet.Start();
         }
@@ -89,6 +89,43 @@ public sealed class SimulatedCluster
 
     private ApiClient ClientOn(string endpoint, string component, string userAgent, ClientRateLimit? limit) =>
         new(Transport, new ClientIdentity(component, endpoint, userAgent), Loop, limit);
+
+    private ApiClient KubeletClient(string node) => ClientOn(node, "kubelet", "kubelet/" + node, Options.ClientRateLimits.Kubelet);
+
+    /// <summary>
+    /// The machine dies at once: its kubelet stops mid-whatever, its containers are gone without a word to the API
+    /// (no status, no graceful termination), its image cache and pod addresses are lost. Null on success, else why not.
+    /// </summary>
+    public string? CrashNode(string name)
+    {
+        var index = _machines.FindIndex(m => m.Name == name);
+        if (index < 0) return $"no node named {GoValue.Quote(name)}";
+        var machine = _machines[index];
+        if (!machine.PoweredOn) return $"node {name} is already down";
+        _kubelets[index].Stop();
+        machine.Crash();
+        Api.History.AppendSimulationAction(Loop.Now, "crashNode", new Dictionary<string, string> { ["node"] = name });
+        return null;
+    }
+
+    /// <summary>
+    /// A crashed machine boots: a new kubelet process starts on it, re-registers the node, renews its lease, reads the
+    /// pods bound to it, finishes deleting those marked for deletion and starts the rest afresh. Null on success.
+    /// </summary>
+    public string? RestartNode(string name)
+    {
+        var index = _machines.FindIndex(m => m.Name == name);
+        if (index < 0) return $"no node named {GoValue.Quote(name)}";
+        var machine = _machines[index];
+        if (machine.PoweredOn) return $"node {name} is running; crash it first";
+        machine.Boot();
+        Api.History.AppendSimulationAction(Loop.Now, "restartNode", new Dictionary<string, string> { ["node"] = name });
+        // Each boot draws from a stream of its own, so a restart does not shift what the other nodes draw.
+        var kubelet = new Kubelet(machine, KubeletClient(name), machine.Random.Fork("boot-" + machine.Boots));
+        _kubelets[index] = kubelet;
+        kubelet.Start();
+        return null;
+    }
 
     /// <summary>A client of the API server identifying itself as <paramref name="userAgent"/> (e.g. <c>kubectl</c>), on the control plane, without a rate limit.</summary>
     public ApiClient Client(string userAgent = "kubectl") => ClientOn(ClientIdentity.ControlPlaneEndpoint, userAgent, userAgent, null);

@@ -49,6 +49,26 @@ internal sealed class PodWorker
         {
             WaitingReason = pod.Spec.InitContainers is { Count: > 0 } ? "PodInitializing" : "ContainerCreating",
         }).ToList();
+        foreach (var slot in _main) RecallPreviousInstance(slot, pod);
+    }
+
+    // A pod that already ran here before the machine went down: its containers died with it. As a kubelet finds them
+    // after a reboot, each counts as terminated (exit 255, reason Unknown) and its restart count goes on from there.
+    private void RecallPreviousInstance(ContainerSlot slot, V1Pod pod)
+    {
+        var previous = pod.Status?.ContainerStatuses?.FirstOrDefault(s => s.Name == slot.Name);
+        if (previous is null || (previous.State?.Running is null && previous.State?.Terminated is null && previous.RestartCount == 0)) return;
+        slot.EverStarted = true;
+        slot.RestartCount = previous.RestartCount;
+        slot.FinishedAt = Now;
+        slot.Terminated = previous.State?.Terminated ?? new V1ContainerStateTerminated
+        {
+            ExitCode = 255,
+            Reason = "Unknown",
+            StartedAt = previous.State?.Running?.StartedAt,
+            FinishedAt = Now.ToKubeTime(),
+            ContainerID = previous.ContainerID,
+        };
     }
 
     /// <summary>The pod's effective requests (a pod's spec cannot change them).</summary>
