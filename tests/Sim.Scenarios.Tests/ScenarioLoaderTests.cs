@@ -113,13 +113,13 @@ public class ScenarioLoaderTests
 
     [Fact]
     public void UnknownAction_IsNamedWithItsPosition() =>
-        Assert.Equal("scenario.yaml:4:5: unknown action \"explode\" (expected one of: apply, delete, scale, setImage, expect, rollback, killContainer; and at, mayFail)",
+        Assert.Equal("scenario.yaml:4:5: unknown action \"explode\" (expected one of: apply, delete, scale, setImage, expect, rollback, killContainer, crashNode, restartNode, partition, heal; and at, mayFail)",
             OnlyError("name: x\nsteps:\n  - at: 1s\n    explode: now\n"));
 
     [Fact]
     public void PlannedAction_SaysItIsNotSupportedYet() =>
-        Assert.StartsWith("scenario.yaml:4:5: action \"crashNode\" is not supported by this version of KubeSim yet",
-            OnlyError("name: x\nsteps:\n  - at: 1s\n    crashNode: node-1\n"));
+        Assert.StartsWith("scenario.yaml:4:5: action \"crashControlPlane\" is not supported by this version of KubeSim yet",
+            OnlyError("name: x\nsteps:\n  - at: 1s\n    crashControlPlane: cp-1\n"));
 
     [Fact]
     public void TwoActionsInOneStep_AreAnError() =>

@@ -22,6 +22,9 @@ public sealed record ClusterOptions
     /// <summary>Where to stream the history file as it is written, if anywhere.</summary>
     public Stream? HistorySink { get; init; }
 
+    /// <summary>The simulated network between nodes and the control plane (no latency unless asked).</summary>
+    public Sim.Core.Network.NetworkOptions Network { get; init; } = Sim.Core.Network.NetworkOptions.Default;
+
     /// <summary>The components' API request rate limits (Kubernetes' defaults unless turned off).</summary>
     public ClientRateLimits ClientRateLimits { get; init; } = ClientRateLimits.Defaults;
 

@@ -1,6 +1,7 @@
 using Sim.Controllers.Scheduler;
 using Sim.Core.Api;
 using Sim.Core.Kernel;
+using Sim.Core.Network;
 using Sim.Core.Nodes;
 using Sim.Core.Time;
 
@@ -22,7 +23,9 @@ public sealed class SimulatedCluster
         Loop = new EventLoop(options.Start);
         Random = new SimRandom(options.Seed);
         Api = new ApiServer(Loop, Random.Fork("apiserver"), new ApiServerOptions { HistoryRetention = options.HistoryRetention, HistorySink = options.HistorySink });
-        Transport = new DirectTransport(Api);
+        Network = new SimNetwork(Random.Fork("network"), options.Network);
+        Transport = new NetworkTransport(Api, ClientIdentity.ControlPlaneEndpoint, Network);
+        foreach (var node in options.Nodes) Network.AddEndpoint(node.Name);
     }
 
     /// <summary>What this cluster was built from.</summary>
@@ -37,7 +40,10 @@ public sealed class SimulatedCluster
     /// <summary>The API server.</summary>
     public ApiServer Api { get; }
 
-    /// <summary>How the components' requests reach the API server.</summary>
+    /// <summary>The network between the nodes and the control plane.</summary>
+    public SimNetwork Network { get; }
+
+    /// <summary>How the components' requests reach the API server: across <see cref="Network"/>.</summary>
     public IApiTransport Transport { get; }
 
     /// <summary>The kubelets, one per node (the latest incarnation, stopped while its machine is down), in node order.</summary>
@@ -106,6 +112,30 @@ public sealed class SimulatedCluster
         machine.Crash();
         Api.History.AppendSimulationAction(Loop.Now, "crashNode", new Dictionary<string, string> { ["node"] = name });
         return null;
+    }
+
+    /// <summary>Cuts <paramref name="endpoints"/> off from every other endpoint; returns the links cut.</summary>
+    public IReadOnlyList<(string, string)> Isolate(IReadOnlyCollection<string> endpoints)
+    {
+        var cut = Network.Isolate(endpoints);
+        Api.History.AppendSimulationAction(Loop.Now, "partition", new Dictionary<string, string> { ["isolate"] = string.Join(",", endpoints) });
+        return cut;
+    }
+
+    /// <summary>Splits the network into <paramref name="groups"/>; returns the links cut.</summary>
+    public IReadOnlyList<(string, string)> Partition(IReadOnlyList<IReadOnlyList<string>> groups)
+    {
+        var cut = Network.Partition(groups);
+        Api.History.AppendSimulationAction(Loop.Now, "partition", new Dictionary<string, string> { ["groups"] = string.Join(" | ", groups.Select(g => string.Join(",", g))) });
+        return cut;
+    }
+
+    /// <summary>Restores every cut link (null), or those of <paramref name="endpoints"/>; returns the links healed.</summary>
+    public IReadOnlyList<(string, string)> Heal(IReadOnlyCollection<string>? endpoints = null)
+    {
+        var healed = Network.Heal(endpoints);
+        Api.History.AppendSimulationAction(Loop.Now, "heal", new Dictionary<string, string> { ["endpoints"] = endpoints is null ? "all" : string.Join(",", endpoints) });
+        return healed;
     }
 
     /// <summary>

@@ -61,6 +61,15 @@ public sealed record ApiError(int Code, string Reason, string Message)
     /// <summary>500 InternalError.</summary>
     public static ApiError Internal(string message) => new(500, "InternalError", message);
 
+    /// <summary>
+    /// No answer at all (code 0, no Status): the client gave up waiting, as client-go does when the connection to the
+    /// server is dead (a partition, a crashed server).
+    /// </summary>
+    public static ApiError Unreachable(string message) => new(0, "", message);
+
+    /// <summary>True for a client-side failure (<see cref="Unreachable"/>).</summary>
+    public bool IsUnreachable => Code == 0;
+
     /// <summary>The message as <c>kubectl</c> prints it: Invalid errors as <c>The Deployment "x" is invalid: ...</c>.</summary>
     public string KubectlMessage => Reason == "Invalid" && Kind is not null
         ? $"The {Kind} {GoValue.Quote(Name ?? "")} is invalid: {Aggregate(Causes)}"

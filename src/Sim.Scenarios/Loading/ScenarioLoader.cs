@@ -17,11 +17,12 @@ public static class ScenarioLoader
     private static readonly string[] TopLevelFields = ["name", "description", "seed", "start", "duration", "cluster", "steps"];
 
     /// <summary>The actions this version runs.</summary>
-    public static readonly string[] Actions = ["apply", "delete", "scale", "setImage", "expect", "rollback", "killContainer"];
+    public static readonly string[] Actions =
+        ["apply", "delete", "scale", "setImage", "expect", "rollback", "killContainer", "crashNode", "restartNode", "partition", "heal"];
 
     /// <summary>Actions of the scenario format that later versions of KubeSim add.</summary>
     private static readonly string[] PlannedActions =
-        ["load", "crashNode", "restartNode", "partition", "heal", "crashControlPlane", "restartControlPlane", "exec"];
+        ["load", "crashControlPlane", "restartControlPlane", "exec"];
 
     /// <summary>Loads a scenario file; throws <see cref="ScenarioLoadException"/> listing every problem.</summary>
     public static Scenario LoadFile(string path)
@@ -103,7 +104,7 @@ public static class ScenarioLoader
         {
             case YSequence { Items.Count: > 0 } seq:
                 for (var i = 0; i < seq.Items.Count; i++)
-                    if (ReadStep(seq.Items[i], i, f, baseDirectory, pods) is { } step) steps.Add(step);
+                    if (ReadStep(seq.Items[i], i, f, baseDirectory, pods, cluster) is { } step) steps.Add(step);
                 break;
             case YSequence empty:
                 f.Error(empty.Start, "\"steps\" is empty: a scenario needs at least one step");
@@ -147,7 +148,7 @@ public static class ScenarioLoader
     {
         var map = f.Mapping(node, "\"cluster\"");
         if (map is null) return ClusterShape.Default;
-        f.OnlyKeys(map, "\"cluster\"", "controlPlane", "nodes");
+        f.OnlyKeys(map, "\"cluster\"", "controlPlane", "nodes", "network", "clientRateLimits");
         var controlPlane = (int)(f.Integer(map, "controlPlane", min: 1) ?? 1);
         if (controlPlane != 1)
             f.Error(f.Get(map, "controlPlane")!.Start, $"controlPlane: {controlPlane} needs the replicated control plane, which this version of KubeSim does not have yet; use 1");
@@ -181,7 +182,21 @@ public static class ScenarioLoader
                 f.Error(other.Start, "\"cluster.nodes\" must be a mapping (count and shape) or a list of nodes");
                 break;
         }
-        return new ClusterShape { ControlPlane = controlPlane, Nodes = nodes };
+        var latency = SimDuration.Zero;
+        if (f.Get(map, "network") is { } networkNode && f.Mapping(networkNode, "\"cluster.network\"") is { } network)
+        {
+            f.OnlyKeys(network, "\"cluster.network\"", "latency");
+            if (f.Duration(network, "latency") is { } l)
+            {
+                if (l < SimDuration.Zero || l > SimDuration.FromSeconds(10))
+                    f.Error(f.Get(network, "latency")!.Start, $"\"latency\" {GoDuration.Format(l)} must be between 0s and 10s");
+                else latency = l;
+            }
+        }
+        var limits = f.String(map, "clientRateLimits") ?? "default";
+        if (limits is not ("default" or "off"))
+            f.Error(f.Get(map, "clientRateLimits")!.Start, $"\"clientRateLimits\" must be default or off, got {GoValue.Quote(limits)}");
+        return new ClusterShape { ControlPlane = controlPlane, Nodes = nodes, NetworkLatency = latency, ClientRateLimits = limits != "off" };
     }
 
     private static NodeShape ReadNode(YMapping map, YamlFields f, string name, bool named)
@@ -232,7 +247,7 @@ public static class ScenarioLoader
         return null;
     }
 
-    private static Step? ReadStep(YNode node, int index, YamlFields f, string baseDirectory, PodBudget pods)
+    private static Step? ReadStep(YNode node, int index, YamlFields f, string baseDirectory, PodBudget pods, ClusterShape cluster)
     {
         if (f.Mapping(node, "a step") is not { } map) return null;
         var actionKeys = map.Entries.Where(e => e.Key.Value is not ("at" or "mayFail")).ToList();
@@ -259,7 +274,7 @@ public static class ScenarioLoader
         var mayFail = f.Bool(map, "mayFail") ?? false;
         if (known.Count != 1 || actionKeys.Count != 1 || at is null) return null;
         var (verbKey, body) = known[0];
-        var action = StepActions.Read(verbKey.Value, body, verbKey.Start, f, baseDirectory, mayFail, pods);
+        var action = StepActions.Read(verbKey.Value, body, verbKey.Start, f, baseDirectory, mayFail, pods, cluster);
         if (action is null) return null;
         return new Step { At = at.Value, Action = action, MayFail = mayFail, Position = map.Start, Index = index };
     }

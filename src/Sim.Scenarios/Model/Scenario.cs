@@ -48,6 +48,15 @@ public sealed record ClusterShape
 
     /// <summary>The worker nodes, in order.</summary>
     public IReadOnlyList<NodeShape> Nodes { get; init; } = [];
+
+    /// <summary>Mean one-way latency between nodes and the control plane (<c>cluster.network.latency</c>; zero by default).</summary>
+    public SimDuration NetworkLatency { get; init; }
+
+    /// <summary>Whether components' API clients are rate-limited as in Kubernetes (<c>cluster.clientRateLimits</c>: default or off).</summary>
+    public bool ClientRateLimits { get; init; } = true;
+
+    /// <summary>The control-plane members' names: cp-1..cp-N.</summary>
+    public IEnumerable<string> ControlPlaneMembers => Enumerable.Range(1, ControlPlane).Select(i => "cp-" + i);
 }
 
 /// <summary>One worker node's shape.</summary>

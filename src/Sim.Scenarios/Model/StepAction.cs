@@ -63,6 +63,27 @@ public sealed record RollbackAction(ObjectTarget Target, long ToRevision) : Step
     public override string Verb => "rollback";
 }
 
+/// <summary>Crash a node's machine (<c>crashNode</c>) or boot it again (<c>restartNode</c>).</summary>
+public sealed record NodeFaultAction(string Action, string Node) : StepAction
+{
+    /// <inheritdoc />
+    public override string Verb => Action;
+}
+
+/// <summary>Cut the network: some endpoints off from all others, or into groups that cannot reach one another.</summary>
+public sealed record PartitionAction(IReadOnlyList<string>? Isolate, IReadOnlyList<IReadOnlyList<string>>? Groups) : StepAction
+{
+    /// <inheritdoc />
+    public override string Verb => "partition";
+}
+
+/// <summary>Restore cut links: all of them (null), or those of the given endpoints.</summary>
+public sealed record HealAction(IReadOnlyList<string>? Endpoints) : StepAction
+{
+    /// <inheritdoc />
+    public override string Verb => "heal";
+}
+
 /// <summary>Kill a running container; the kubelet sees it exit with <see cref="ExitCode"/>.</summary>
 public sealed record KillContainerAction(string Namespace, string Pod, string? Container, int ExitCode) : StepAction
 {

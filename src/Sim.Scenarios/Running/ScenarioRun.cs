@@ -35,6 +35,8 @@ public sealed class ScenarioRun
             HistoryRetention = options.HistoryRetention,
             HistorySink = options.HistorySink,
             Nodes = scenario.Cluster.Nodes.Select(ToNodeSpec).ToList(),
+            Network = new Sim.Core.Network.NetworkOptions { Latency = scenario.Cluster.NetworkLatency },
+            ClientRateLimits = scenario.Cluster.ClientRateLimits ? ClientRateLimits.Defaults : ClientRateLimits.Off,
         });
         if (options.RecordTimeline) _timeline = new TimelineRecorder(Cluster.Api, scenario.Start);
         _executor = new StepExecutor(Cluster, scenario.Start);

@@ -41,6 +41,12 @@ internal sealed class StepExecutor(SimulatedCluster cluster, SimTime origin)
                 return [await DeploymentRollback.Run(Api, r)];
             case KillContainerAction k:
                 return [await KillContainer(k)];
+            case NodeFaultAction n:
+                return [NodeFault(n)];
+            case PartitionAction p:
+                return [Partition(p)];
+            case HealAction h:
+                return [Heal(h)];
             default:
                 return [new ActionOutcome(false, "", $"action {action.Verb} is not supported")];
         }
@@ -162,6 +168,33 @@ internal sealed class StepExecutor(SimulatedCluster cluster, SimTime origin)
         if (string.IsNullOrEmpty(pod.Spec.NodeName)) return new ActionOutcome(false, subject, $"pod {k.Pod} is not running on any node");
         var outcome = cluster.KillContainer(k.Namespace, k.Pod, container, k.ExitCode);
         return new ActionOutcome(outcome is null, subject, outcome ?? $"killed container {container} (exit code {k.ExitCode})");
+    }
+
+    // Faults act on the machines and the network, never through the API; the timeline says what happened in plain words.
+    private ActionOutcome NodeFault(NodeFaultAction n)
+    {
+        var crash = n.Action == "crashNode";
+        var problem = crash ? cluster.CrashNode(n.Node) : cluster.RestartNode(n.Node);
+        return new ActionOutcome(problem is null, "node/" + n.Node, problem ?? (crash ? $"{n.Node} crashed" : $"{n.Node} restarted"));
+    }
+
+    private ActionOutcome Partition(PartitionAction p)
+    {
+        if (p.Isolate is { } isolated)
+        {
+            var others = cluster.Network.Endpoints.Where(e => !isolated.Contains(e)).ToList();
+            cluster.Isolate(isolated);
+            return new ActionOutcome(true, "network", $"{string.Join(", ", isolated)} cut off from {(others.Count == 0 ? "nothing" : string.Join(", ", others))}");
+        }
+        cluster.Partition(p.Groups!);
+        return new ActionOutcome(true, "network", "network split into " + string.Join(" and ", p.Groups!.Select(g => "[" + string.Join(", ", g) + "]")));
+    }
+
+    private ActionOutcome Heal(HealAction h)
+    {
+        var healed = cluster.Heal(h.Endpoints);
+        var what = h.Endpoints is null ? "network healed" : string.Join(", ", h.Endpoints) + " reconnected";
+        return new ActionOutcome(true, "network", healed.Count == 0 ? what + " (nothing was cut)" : what);
     }
 
     // kubectl says what it was doing only for apply ("error when creating ..."); get, delete, scale and patch print
