@@ -132,7 +132,10 @@ public sealed class ScenarioRun
         // What the action caused (commits recorded as it ran) is listed after the action itself.
         var firstCaused = _timeline?.Entries.Count ?? 0;
         var lines = new List<TimelineEntry>();
-        foreach (var outcome in Await(_executor.Execute(step.Action)))
+        IReadOnlyList<ActionOutcome> outcomes;
+        // kubectl's requests are the world's work: whatever follows an answer runs on the loop, never on this thread.
+        using (Cluster.Loop.Enter(Cluster.Loop.World)) outcomes = Await(_executor.Execute(step.Action));
+        foreach (var outcome in outcomes)
         {
             if (outcome.Ok)
             {
