@@ -23,6 +23,10 @@ public sealed class ReplicaSetController : Reconciler
     private readonly ControllerExpectations _expectations = new();
     private readonly ControlledPods _controlled;
 
+    // Lists of active pods for syncs, reused: most syncs only count pods, and a fresh list per sync of a 100-replica
+    // ReplicaSet was most of what the controller allocated. A sync waiting for the API keeps its own until it is done.
+    private readonly Stack<List<PodRecord>> _lists = new();
+
     /// <summary>Registers the controller's handlers on the shared informers.</summary>
     public ReplicaSetController(ControllerContext context) : base(context, "replicaset-controller")
     {
@@ -120,12 +124,20 @@ public sealed class ReplicaSetController : Reconciler
         }
         if (!LabelSelector.TryFromV1Cached(rs.Spec.Selector, out var selector, out _)) return ReconcileResult.Done;
         var now = Context.Now;
-        var active = new List<PodRecord>();
-        var counts = await ClaimActivePods(rs, selector, now, active);
-        string? failure = null;
-        if (_expectations.Satisfied(key, now) && rs.Metadata.DeletionTimestamp is null)
-            failure = await ManageReplicas(rs, key, active);
-        return await UpdateStatus(rs, active, counts, failure, Context.Now);
+        var active = _lists.Count > 0 ? _lists.Pop() : [];
+        try
+        {
+            var counts = await ClaimActivePods(rs, selector, now, active);
+            string? failure = null;
+            if (_expectations.Satisfied(key, now) && rs.Metadata.DeletionTimestamp is null)
+                failure = await ManageReplicas(rs, key, active);
+            return await UpdateStatus(rs, active, counts, failure, Context.Now);
+        }
+        finally
+        {
+            active.Clear();
+            _lists.Push(active);
+        }
     }
 
     /// <summary>What the status counts, gathered while claiming (one pass over the pods).</summary>
@@ -135,16 +147,26 @@ public sealed class ReplicaSetController : Reconciler
     /// Adopts matching orphans and releases owned pods that no longer match (ControllerRefManager); returns the active
     /// claimed pods and the status counts over them.
     /// </summary>
-    private async ValueTask<PodCounts> ClaimActivePods(V1ReplicaSet rs, LabelSelector selector, SimTime now, List<PodRecord> active)
+    private ValueTask<PodCounts> ClaimActivePods(V1ReplicaSet rs, LabelSelector selector, SimTime now, List<PodRecord> active)
     {
-        var uid = rs.Metadata.Uid;
-        var owned = _controlled.Of(uid);
+        var counts = CountOwned(rs, selector, now, active, out var released);
+        var orphans = rs.Metadata.DeletionTimestamp is null && !selector.IsEverything
+            ? _pods.ByIndex(InformerFactory.OrphansByNamespace, rs.Metadata.NamespaceProperty ?? "")
+            : null;
+        // Most syncs claim nothing: they finish here, without an async frame around the walk over the pods.
+        if (released is null && (orphans is null || orphans.Count == 0)) return new(counts);
+        return ReleaseAndAdopt(rs, selector, now, active, counts, released, orphans);
+    }
+
+    // The walk over the ReplicaSet's own pods: the active ones that match, counted for the status.
+    private PodCounts CountOwned(V1ReplicaSet rs, LabelSelector selector, SimTime now, List<PodRecord> active, out List<V1Pod>? released)
+    {
         var minReady = rs.Spec.MinReadySeconds ?? 0;
         var templateLabels = rs.Spec.Template?.Metadata?.Labels;
         int fullyLabeled = 0, ready = 0, available = 0;
-        List<V1Pod>? released = null;
+        released = null;
         // Only this ReplicaSet's pods and the namespace's orphans can be claimed; pods of other controllers are not ours.
-        foreach (var pod in owned)
+        foreach (var pod in _controlled.Of(rs.Metadata.Uid))
         {
             if (!pod.Matches(selector))
             {
@@ -159,21 +181,28 @@ public sealed class ReplicaSetController : Reconciler
             ready++;
             if (pod.IsAvailable(minReady, now)) available++;
         }
+        return new PodCounts(fullyLabeled, ready, available);
+    }
+
+    private async ValueTask<PodCounts> ReleaseAndAdopt(V1ReplicaSet rs, LabelSelector selector, SimTime now, List<PodRecord> active,
+        PodCounts counts, List<V1Pod>? released, Dictionary<(string, string), V1Pod>.ValueCollection? orphans)
+    {
+        var uid = rs.Metadata.Uid;
+        var minReady = rs.Spec.MinReadySeconds ?? 0;
+        var templateLabels = rs.Spec.Template?.Metadata?.Labels;
+        var (fullyLabeled, ready, available) = (counts.FullyLabeled, counts.Ready, counts.Available);
         // Releasing writes through the API, whose watch changes the collection being walked: release afterwards.
         foreach (var pod in released ?? []) await Release(pod, uid);
-        if (rs.Metadata.DeletionTimestamp is null && !selector.IsEverything)
+        foreach (var pod in orphans?.OrderBy(p => p.Metadata.Name, StringComparer.Ordinal).ToList() ?? [])
         {
-            foreach (var pod in _pods.ByIndex(InformerFactory.OrphansByNamespace, rs.Metadata.NamespaceProperty ?? "").OrderBy(p => p.Metadata.Name, StringComparer.Ordinal).ToList())
-            {
-                if (!selector.Matches(pod.Metadata.Labels) || pod.Metadata.DeletionTimestamp is not null || !Pods.IsActive(pod)) continue;
-                if (await Adopt(pod, rs) is not { } adopted) continue;
-                var record = new PodRecord(adopted, uid, null);
-                active.Add(record);
-                if (record.HasAllLabelsOf(templateLabels)) fullyLabeled++;
-                if (!record.Ready) continue;
-                ready++;
-                if (record.IsAvailable(minReady, now)) available++;
-            }
+            if (!selector.Matches(pod.Metadata.Labels) || pod.Metadata.DeletionTimestamp is not null || !Pods.IsActive(pod)) continue;
+            if (await Adopt(pod, rs) is not { } adopted) continue;
+            var record = new PodRecord(adopted, uid, null);
+            active.Add(record);
+            if (record.HasAllLabelsOf(templateLabels)) fullyLabeled++;
+            if (!record.Ready) continue;
+            ready++;
+            if (record.IsAvailable(minReady, now)) available++;
         }
         return new PodCounts(fullyLabeled, ready, available);
     }

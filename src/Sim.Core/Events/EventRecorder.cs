@@ -50,7 +50,7 @@ public sealed class EventRecorder
 
     /// <summary>Records an event about <paramref name="involved"/>; an identical recent one is counted instead.</summary>
     public void Record(KubeObject involved, string type, string reason, string message, string? fieldPath = null) =>
-        _loop.Current.Spawn(() => RecordAsync(involved, type, reason, message, fieldPath));
+        _loop.Current.Detach(RecordAsync(involved, type, reason, message, fieldPath));
 
     private async ValueTask RecordAsync(KubeObject involved, string type, string reason, string message, string? fieldPath)
     {

@@ -77,6 +77,16 @@ public sealed class Lifetime
         else using (Loop.Enter(this)) Observe(task);
     }
 
+    /// <summary>
+    /// Lets <paramref name="task"/>, started by this lifetime's work, finish on its own: done already, its failure is
+    /// thrown now; otherwise a failure is rethrown on the loop later (and nothing of it runs once the lifetime ends).
+    /// </summary>
+    public void Detach(ValueTask task)
+    {
+        if (task.IsCompleted) task.GetAwaiter().GetResult();
+        else using (Loop.Enter(this)) Observe(task);
+    }
+
     // An async void method reports a failure to the synchronization context it started on: this lifetime's, so the
     // exception is thrown by a loop item (unless the lifetime has ended, when nothing of it may run).
     private static async void Observe(ValueTask task) => await task;

@@ -40,13 +40,13 @@ public sealed class NetworkTransport : IApiTransport
     private SimDuration Timeout => _network.Options.DeadConnectionTimeout;
 
     /// <inheritdoc />
-    public ValueTask<ApiResult<T>> Send<T>(ClientIdentity from, Func<ApiServer, ApiResult<T>> request) where T : class
+    public ValueTask<ApiResult<T>> Send<TArgs, T>(ClientIdentity from, TArgs args, Func<ApiServer, TArgs, ApiResult<T>> request) where T : class
     {
         var latency = _network.Latency(from.Endpoint, ServerEndpoint);
         var connected = _network.Connected(from.Endpoint, ServerEndpoint);
         if (connected && latency == SimDuration.Zero)
         {
-            using (Loop.Enter(Server.Lifetime)) return new(request(Server));
+            using (Loop.Enter(Server.Lifetime)) return new(request(Server, args));
         }
         var caller = Loop.Current;
         var answer = new TaskCompletionSource<ApiResult<T>>();
@@ -57,7 +57,7 @@ public sealed class NetworkTransport : IApiTransport
             Loop.Schedule(Loop.Now + latency, () =>
             {
                 if (!_network.Connected(from.Endpoint, ServerEndpoint)) return; // lost on the way
-                var result = request(Server);
+                var result = request(Server, args);
                 Loop.Schedule(Loop.Now + latency, () =>
                 {
                     if (_network.Connected(from.Endpoint, ServerEndpoint)) answer.TrySetResult(result);

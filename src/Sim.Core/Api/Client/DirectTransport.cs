@@ -14,9 +14,9 @@ public sealed class DirectTransport(ApiServer server) : IApiTransport
     public ApiServer Server { get; } = server;
 
     /// <inheritdoc />
-    public ValueTask<ApiResult<T>> Send<T>(ClientIdentity from, Func<ApiServer, ApiResult<T>> request) where T : class
+    public ValueTask<ApiResult<T>> Send<TArgs, T>(ClientIdentity from, TArgs args, Func<ApiServer, TArgs, ApiResult<T>> request) where T : class
     {
-        using (Server.Loop.Enter(Server.Lifetime)) return new(request(Server));
+        using (Server.Loop.Enter(Server.Lifetime)) return new(request(Server, args));
     }
 
     /// <inheritdoc />

@@ -9,8 +9,8 @@ namespace Sim.Core.Api.Client;
 /// </summary>
 public interface IApiTransport
 {
-    /// <summary>Sends <paramref name="request"/> from <paramref name="from"/>; completes with the server's answer, or with the client's error.</summary>
-    ValueTask<ApiResult<T>> Send<T>(ClientIdentity from, Func<ApiServer, ApiResult<T>> request) where T : class;
+    /// <summary>Sends <paramref name="request"/> with <paramref name="args"/> from <paramref name="from"/>; completes with the server's answer, or with the client's error.</summary>
+    ValueTask<ApiResult<T>> Send<TArgs, T>(ClientIdentity from, TArgs args, Func<ApiServer, TArgs, ApiResult<T>> request) where T : class;
 
     /// <summary>Opens a watch for <paramref name="from"/>; events arrive in commit order until the stream closes.</summary>
     ValueTask<ApiResult<WatchStream>> Watch(ClientIdentity from, ResourceKind kind, string? ns, ListOptions? options, Action<WatchEvent> onEvent, Action<string> onClosed);

@@ -141,6 +141,8 @@ internal sealed class WatchHub
     private static readonly Dictionary<ResourceKind, (string Field, Func<KubeObject, string> Value)> IndexedFields = new()
     {
         [ResourceKinds.Pod] = ("spec.nodeName", static o => ((k8s.Models.V1Pod)o).Spec?.NodeName ?? ""),
+        // Each kubelet watches its own Node.
+        [ResourceKinds.Node] = ("metadata.name", static o => o.Metadata.Name),
     };
 
     private static string? IndexedValueOf(ResourceKind kind, FieldSelector fields)
