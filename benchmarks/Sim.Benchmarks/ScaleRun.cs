@@ -59,6 +59,7 @@ public static class ScaleRun
         Console.WriteLine($"  total wall {wall.Elapsed.TotalSeconds:F2} s; peak working set {self.PeakWorkingSet64 / (1024 * 1024)} MiB; " +
                           $"allocated {GC.GetTotalAllocatedBytes() / (1024 * 1024)} MiB; GC gen0/1/2 {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}, pause {GC.GetTotalPauseDuration().TotalSeconds:F2} s");
         Console.WriteLine($"  JIT: {System.Runtime.JitInfo.GetCompiledMethodCount()} methods, {System.Runtime.JitInfo.GetCompilationTime().TotalSeconds:F2} s");
+        Console.WriteLine($"  kubelet pod informers listed {cluster.Kubelets.Sum(k => k.Pods?.Lists ?? 0)} times ({cluster.Kubelets.Count} kubelets)");
         Console.WriteLine($"  history entries {cluster.Api.History.Count}, loop steps {cluster.Loop.StepsRun}, hash {cluster.Api.History.Hash}");
     }
 

@@ -101,7 +101,10 @@ public sealed partial class ApiServer
     public ApiResult<ObjectList> List(ResourceKind kind, string? ns = null, ListOptions? options = null)
     {
         if (!ParseSelectors(kind, options, out var labels, out var fields, out var error)) return error!;
-        var all = _store.List(kind, kind.Namespaced ? ns : null);
+        // A kubelet's list of its own pods (or Node) is answered from the index, as the watch cache answers it.
+        var all = Store.FieldIndexes.SelectedValue(kind, fields) is { } indexed
+            ? _store.ListIndexed(kind, indexed, kind.Namespaced ? ns : null)
+            : _store.List(kind, kind.Namespaced ? ns : null);
         var items = labels.IsEverything && fields.IsEverything
             ? all
             : all.Where(o => labels.Matches(o.Metadata.Labels) && fields.Matches(f => FieldValue(kind, o, f))).ToList();

@@ -18,6 +18,7 @@ public sealed class NetworkTransport : IApiTransport
 {
     private readonly SimNetwork _network;
     private readonly List<OpenWatch> _watches = [];
+    private readonly HashSet<PendingRequest> _inFlight = [];
 
     /// <summary>A transport to <paramref name="server"/>, which runs on <paramref name="serverEndpoint"/>.</summary>
     public NetworkTransport(ApiServer server, string serverEndpoint, SimNetwork network)
@@ -50,20 +51,31 @@ public sealed class NetworkTransport : IApiTransport
         }
         var caller = Loop.Current;
         var answer = new TaskCompletionSource<ApiResult<T>>();
-        // The client's own deadline: it stops waiting whatever happens to the request.
-        Loop.Schedule(Loop.Now + Timeout, () => answer.TrySetResult(ApiError.Unreachable(Unanswered(from))), caller);
-        if (connected)
+        var pending = new PendingRequest(from.Endpoint, Loop.Now + Timeout, caller, () => answer.TrySetResult(ApiError.Unreachable(Unanswered(from))));
+        if (!connected)
         {
+            // Nothing will come back: the client waits out its deadline.
+            pending.GiveUpAtDeadline(Loop);
+            return new(answer.Task);
+        }
+        // While the link holds nothing needs a deadline on the agenda; a cut gives every request across it one.
+        _inFlight.Add(pending);
+        Loop.Schedule(Loop.Now + latency, () =>
+        {
+            if (!_network.Connected(from.Endpoint, ServerEndpoint)) return; // lost on the way
+            var result = request(Server, args);
+            if (caller.Ended)
+            {
+                _inFlight.Remove(pending); // nobody is waiting any more
+                return;
+            }
             Loop.Schedule(Loop.Now + latency, () =>
             {
-                if (!_network.Connected(from.Endpoint, ServerEndpoint)) return; // lost on the way
-                var result = request(Server, args);
-                Loop.Schedule(Loop.Now + latency, () =>
-                {
-                    if (_network.Connected(from.Endpoint, ServerEndpoint)) answer.TrySetResult(result);
-                }, caller);
-            }, Server.Lifetime);
-        }
+                if (!_network.Connected(from.Endpoint, ServerEndpoint)) return;
+                _inFlight.Remove(pending);
+                answer.TrySetResult(result);
+            }, caller);
+        }, Server.Lifetime);
         return new(answer.Task);
     }
 
@@ -131,7 +143,12 @@ public sealed class NetworkTransport : IApiTransport
     // gives up on the silent connection.
     private void OnLinkCut(string a, string b)
     {
-        foreach (var watch in _watches.Where(w => (w.Endpoint == a && ServerEndpoint == b) || (w.Endpoint == b && ServerEndpoint == a)).ToList())
+        foreach (var pending in _inFlight.Where(p => Crosses(p.Endpoint, a, b)).ToList())
+        {
+            _inFlight.Remove(pending);
+            pending.GiveUpAtDeadline(Loop);
+        }
+        foreach (var watch in _watches.Where(w => Crosses(w.Endpoint, a, b)).ToList())
         {
             Close(watch);
             Loop.Schedule(Loop.Now + Timeout, () =>
@@ -142,8 +159,18 @@ public sealed class NetworkTransport : IApiTransport
         }
     }
 
+    private bool Crosses(string endpoint, string a, string b) => (endpoint == a && ServerEndpoint == b) || (endpoint == b && ServerEndpoint == a);
+
     private string Unanswered(ClientIdentity from) =>
         $"the server at {ServerEndpoint} did not answer {from.Component} on {from.Endpoint} within {GoDuration.Format(Timeout)} (Client.Timeout exceeded while awaiting headers)";
+
+    /// <summary>A request waiting for its answer, and what its client does when it gives up on it.</summary>
+    private sealed class PendingRequest(string endpoint, SimTime deadline, Lifetime caller, Action giveUp)
+    {
+        public string Endpoint { get; } = endpoint;
+
+        public void GiveUpAtDeadline(EventLoop loop) => loop.Schedule(deadline, giveUp, caller);
+    }
 
     private sealed class OpenWatch(string endpoint, Lifetime caller, Action<string> onClosed)
     {

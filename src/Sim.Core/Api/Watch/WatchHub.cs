@@ -138,20 +138,7 @@ internal sealed class WatchHub
     /// The field the watch cache indexes per kind, as kube-apiserver indexes pods by spec.nodeName so that each
     /// kubelet's watch costs nothing for other nodes' pods.
     /// </summary>
-    private static readonly Dictionary<ResourceKind, (string Field, Func<KubeObject, string> Value)> IndexedFields = new()
-    {
-        [ResourceKinds.Pod] = ("spec.nodeName", static o => ((k8s.Models.V1Pod)o).Spec?.NodeName ?? ""),
-        // Each kubelet watches its own Node.
-        [ResourceKinds.Node] = ("metadata.name", static o => o.Metadata.Name),
-    };
-
-    private static string? IndexedValueOf(ResourceKind kind, FieldSelector fields)
-    {
-        if (!IndexedFields.TryGetValue(kind, out var index) || fields.Requirements.Count == 0) return null;
-        foreach (var r in fields.Requirements)
-            if (r.Field == index.Field && r.Equal) return r.Value;
-        return null;
-    }
+    private static string? IndexedValueOf(ResourceKind kind, FieldSelector fields) => Store.FieldIndexes.SelectedValue(kind, fields);
 
     /// <summary>The watchers of one kind in subscription order, split into indexed ones (by field value) and the rest.</summary>
     private sealed class Watchers
@@ -190,7 +177,7 @@ internal sealed class WatchHub
         /// </summary>
         public WatchSubscription[] Interested(in Change change)
         {
-            if (_indexed.Count == 0 || !IndexedFields.TryGetValue(change.Kind, out var index))
+            if (_indexed.Count == 0 || !Store.FieldIndexes.ByKind.TryGetValue(change.Kind, out var index))
                 return _snapshot ??= [.. _unindexed];
             _candidates.Clear();
             _candidates.AddRange(_unindexed);
