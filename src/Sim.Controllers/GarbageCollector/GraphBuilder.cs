@@ -36,6 +36,11 @@ internal sealed class GraphBuilder(DependencyGraph graph, Action<string> attempt
 
     private void Observe(ResourceKind kind, KubeObject? oldObj, KubeObject obj)
     {
+        if (oldObj is not null && graph.Get(obj.Metadata.Uid) is { } same && same.Describes(obj))
+        {
+            ProcessTransitions(oldObj, obj, same);
+            return;
+        }
         var node = GraphNode.Of(kind, obj);
         var existing = graph.Get(node.Uid);
         IEnumerable<V1OwnerReference> newReferences;

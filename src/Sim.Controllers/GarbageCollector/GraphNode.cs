@@ -19,6 +19,14 @@ internal sealed record GraphNode(NodeIdentity Identity, IReadOnlyList<V1OwnerRef
         DeletionState.BeingDeleted(obj),
         DeletionState.DeletingDependents(obj));
 
+    /// <summary>
+    /// Whether <paramref name="obj"/> says nothing new to the collector (same owners, same deletion state): most
+    /// updates, such as every lease renewal, need no new node.
+    /// </summary>
+    public bool Describes(KubeObject obj) =>
+        BeingDeleted == DeletionState.BeingDeleted(obj) && DeletingDependents == DeletionState.DeletingDependents(obj)
+        && OwnerReferenceDiff.Unchanged(Owners, obj.Metadata.OwnerReferences as IReadOnlyList<V1OwnerReference> ?? obj.Metadata.OwnerReferences?.ToList() ?? []);
+
     /// <summary>This node's reference to <paramref name="ownerUid"/>, if it has one.</summary>
     public V1OwnerReference? OwnerReferenceTo(string ownerUid) => Owners.FirstOrDefault(r => r.Uid == ownerUid);
 }

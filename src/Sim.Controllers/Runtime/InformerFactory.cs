@@ -33,7 +33,7 @@ public sealed class InformerFactory(ApiClient client, EventLoop loop, SimRandom 
         if (_informers.TryGetValue(typeof(T), out var existing)) return (Informer<T>)existing;
         var informer = new Informer<T>(client, loop, random.Fork("reflector/" + typeof(T).Name));
         informer.AddIndex(ByNamespace, o => (string?)(o.Metadata.NamespaceProperty ?? ""));
-        informer.AddIndex(ByOwnerUid, OwnerUids);
+        informer.AddIndex(ByOwnerUid, OwnerUids, SameOwnerUids);
         informer.AddIndex(ByControllerUid, o => OwnerReferences.ControllerOf(o)?.Uid);
         informer.AddIndex(OrphansByNamespace, o => OwnerReferences.ControllerOf(o) is null ? o.Metadata.NamespaceProperty ?? "" : null);
         if (typeof(T) == typeof(k8s.Models.V1Pod))
@@ -41,6 +41,16 @@ public sealed class InformerFactory(ApiClient client, EventLoop loop, SimRandom 
         _informers[typeof(T)] = informer;
         _order.Add(informer);
         return informer;
+    }
+
+    private static bool SameOwnerUids<T>(T a, T b) where T : KubeObject
+    {
+        var x = a.Metadata.OwnerReferences;
+        var y = b.Metadata.OwnerReferences;
+        if ((x?.Count ?? 0) != (y?.Count ?? 0)) return false;
+        for (var i = 0; i < (x?.Count ?? 0); i++)
+            if (x![i].Uid != y![i].Uid) return false;
+        return true;
     }
 
     private static string[] OwnerUids<T>(T o) where T : KubeObject

@@ -49,6 +49,13 @@ public sealed class NetworkTransport : IApiTransport
         {
             using (Loop.Enter(Server.Lifetime)) return new(request(Server, args));
         }
+        return SendAcross(from, args, request, latency, connected);
+    }
+
+    // Apart from Send: the closures here would otherwise be allocated on every call, the instant ones included.
+    private ValueTask<ApiResult<T>> SendAcross<TArgs, T>(ClientIdentity from, TArgs args, Func<ApiServer, TArgs, ApiResult<T>> request, SimDuration latency, bool connected)
+        where T : class
+    {
         var caller = Loop.Current;
         var answer = new TaskCompletionSource<ApiResult<T>>();
         var pending = new PendingRequest(from.Endpoint, Loop.Now + Timeout, caller, () => answer.TrySetResult(ApiError.Unreachable(Unanswered(from))));

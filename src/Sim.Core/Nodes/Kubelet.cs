@@ -31,6 +31,7 @@ public sealed class Kubelet : SimProcess
     private readonly Dictionary<string, PodWorker> _workers = new(StringComparer.Ordinal);
     private readonly SimRandom _random;
     private SimTime _lastStatusPost;
+    private V1Lease? _lease;
 
     /// <summary>A kubelet driving <paramref name="machine"/>, talking to the API through <paramref name="client"/>.</summary>
     public Kubelet(NodeMachine machine, ApiClient client, SimRandom random)
@@ -135,34 +136,48 @@ public sealed class Kubelet : SimProcess
             },
             Spec = new V1LeaseSpec { HolderIdentity = NodeName, LeaseDurationSeconds = LeaseDurationSeconds, RenewTime = Loop.Now.ToKubeMicroTime() },
         };
-        if ((await Client.Create(lease)).IsAlreadyExists) await RenewLease();
+        var createdLease = await Client.Create(lease);
+        if (createdLease.IsSuccess) _lease = createdLease.Value;
+        else if (createdLease.IsAlreadyExists) await RenewLease();
     }
 
-    // Each loop waits out its period after the previous round finished, as wait.Until does.
-    private void LeaseLoop() => Lifetime!.Spawn(async () =>
+    // Each loop waits out its period after the previous round finished, as wait.Until does. The loops run every few
+    // seconds on every node for the whole run: they keep their delegates instead of making new ones each round.
+    private void LeaseLoop() => Lifetime!.Detach(LeaseRound());
+
+    private async ValueTask LeaseRound()
     {
         await RenewLease();
-        Loop.ScheduleAfter(LeaseRenewInterval, LeaseLoop);
-    });
+        Loop.ScheduleAfter(LeaseRenewInterval, _leaseLoop ??= LeaseLoop);
+    }
 
+    private Action? _leaseLoop;
+    private Action? _statusLoop;
+
+    // As the node lease controller: renew from the lease it last wrote, reading it afresh only when that failed.
     private async ValueTask RenewLease()
     {
-        if ((await Client.Get<V1Lease>("kube-node-lease", NodeName)).Value is not { } lease) return;
+        var lease = _lease ?? (await Client.Get<V1Lease>("kube-node-lease", NodeName)).Value;
+        if (lease is null) return;
         var renewed = ModelCopy.Clone(lease);
         renewed.Spec.RenewTime = Loop.Now.ToKubeMicroTime();
         renewed.Spec.HolderIdentity = NodeName;
-        await Client.Update(renewed);
+        var result = await Client.Update(renewed);
+        _lease = result.IsSuccess ? result.Value : null;
     }
 
-    private void StatusLoop() => Lifetime!.Spawn(async () =>
+    private void StatusLoop() => Lifetime!.Detach(StatusRound());
+
+    private async ValueTask StatusRound()
     {
         await PostNodeStatus(force: Loop.Now - _lastStatusPost >= NodeStatusReportFrequency);
-        Loop.ScheduleAfter(NodeStatusUpdateFrequency, StatusLoop);
-    });
+        Loop.ScheduleAfter(NodeStatusUpdateFrequency, _statusLoop ??= StatusLoop);
+    }
 
     private async ValueTask PostNodeStatus(bool force)
     {
-        if ((await Client.Get<V1Node>(null, NodeName)).Value is not { } node) return;
+        // The Node as the kubelet's informer has it (the kubelet reads it from the watch cache, resourceVersion 0).
+        if ((Node ?? (await Client.Get<V1Node>(null, NodeName)).Value) is not { } node) return;
         var images = NodeObject.Images(Images.Present);
         var changed = !ModelCopy.SemanticEquals(images, node.Status.Images)
             || node.Status.Conditions?.FirstOrDefault(c => c.Type == "Ready")?.Status != "True";

@@ -74,6 +74,12 @@ public sealed class Informer<T> : IInformer where T : class, KubeObject
     /// <summary>Adds a secondary index under which an object may appear several times (call before <see cref="Start"/>).</summary>
     public void AddIndex(string name, Func<T, string[]> keys) => Add(name, new Index(keys, null));
 
+    /// <summary>
+    /// Adds a secondary index under which an object may appear several times, with a cheap test of whether an update
+    /// keeps its keys (most updates do: the index is then refreshed in place without computing them twice).
+    /// </summary>
+    public void AddIndex(string name, Func<T, string[]> keys, Func<T, T, bool> sameKeys) => Add(name, new Index(keys, null) { SameKeys = sameKeys });
+
     /// <summary>Adds a secondary index giving each object at most one key, null for none (call before <see cref="Start"/>).</summary>
     public void AddIndex(string name, Func<T, string?> key) => Add(name, new Index(null, key));
 
@@ -229,6 +235,11 @@ public sealed class Informer<T> : IInformer where T : class, KubeObject
                 if (k is not null) index.Put(k, key, obj);
                 continue;
             }
+            if (old is not null && index.SameKeys is { } same && same(old, obj))
+            {
+                foreach (var k in index.Multi!(obj)) index.Put(k, key, obj);
+                continue;
+            }
             var keys = index.Multi!(obj);
             if (old is not null)
                 foreach (var k in index.Multi(old))
@@ -255,6 +266,8 @@ public sealed class Informer<T> : IInformer where T : class, KubeObject
     private sealed class Index(Func<T, string[]>? multi, Func<T, string?>? single)
     {
         public Func<T, string[]>? Multi { get; } = multi;
+
+        public Func<T, T, bool>? SameKeys { get; init; }
 
         public Func<T, string?>? Single { get; } = single;
 

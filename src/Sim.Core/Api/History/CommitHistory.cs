@@ -161,14 +161,38 @@ public sealed class CommitHistory : IDisposable
     }
 
     // Many commits share an instant (everything a loop step writes): format its time once.
+    // The seconds since the start, as SimDuration.ToSecondsString writes them, straight into a reused buffer: one is
+    // written for every commit, and most commits of an idle cluster fall at instants of their own.
     private ReadOnlySpan<byte> SecondsText(SimTime time)
     {
         if (_lastTimeText is null || time != _lastTime)
         {
             _lastTime = time;
-            _lastTimeText = Encoding.UTF8.GetBytes((time - _origin).ToSecondsString());
+            _lastTimeText ??= new byte[48];
+            _lastTimeLength = FormatSeconds(time - _origin, _lastTimeText);
         }
-        return _lastTimeText;
+        return _lastTimeText.AsSpan(0, _lastTimeLength);
+    }
+
+    private int _lastTimeLength;
+
+    private static int FormatSeconds(SimDuration span, Span<byte> buffer)
+    {
+        var ticks = span.Ticks;
+        var whole = ticks / SimDuration.TicksPerSecond;
+        var fraction = Math.Abs(ticks % SimDuration.TicksPerSecond);
+        var length = 0;
+        if (ticks < 0 && whole == 0) buffer[length++] = (byte)'-';
+        whole.TryFormat(buffer[length..], out var written, default, System.Globalization.CultureInfo.InvariantCulture);
+        length += written;
+        if (fraction == 0) return length;
+        buffer[length++] = (byte)'.';
+        for (var divisor = SimDuration.TicksPerSecond / 10; divisor > 0 && fraction > 0; divisor /= 10)
+        {
+            buffer[length++] = (byte)('0' + fraction / divisor);
+            fraction %= divisor;
+        }
+        return length;
     }
 
     private static ReadOnlySpan<byte> TypeNameUtf8(WatchEventType type) => type switch
