@@ -1,6 +1,7 @@
 using Sim.Controllers.Deployment;
 using Sim.Controllers.GarbageCollector;
 using Sim.Controllers.Namespace;
+using Sim.Controllers.NodeLifecycle;
 using Sim.Controllers.ReplicaSet;
 using Sim.Controllers.Runtime;
 using Sim.Core.Kernel;
@@ -26,6 +27,7 @@ public sealed class ControllerManager(ApiClient client, SimRandom random, Client
         _ = new ReplicaSetController(context);
         _ = new GarbageCollectorController(context);
         _ = new NamespaceController(context);
+        _ = new NodeLifecycleController(context);
         context.Informers.Start();
         Context = context;
     }
