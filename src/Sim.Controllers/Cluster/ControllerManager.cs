@@ -4,6 +4,7 @@ using Sim.Controllers.Namespace;
 using Sim.Controllers.NodeLifecycle;
 using Sim.Controllers.ReplicaSet;
 using Sim.Controllers.Runtime;
+using Sim.Controllers.TaintEviction;
 using Sim.Core.Kernel;
 
 namespace Sim.Controllers.Cluster;
@@ -28,6 +29,7 @@ public sealed class ControllerManager(ApiClient client, SimRandom random, Client
         _ = new GarbageCollectorController(context);
         _ = new NamespaceController(context);
         _ = new NodeLifecycleController(context);
+        _ = new TaintEvictionController(context);
         context.Informers.Start();
         Context = context;
     }
