@@ -2,6 +2,7 @@ using Sim.Controllers.Deployment;
 using Sim.Controllers.GarbageCollector;
 using Sim.Controllers.Namespace;
 using Sim.Controllers.NodeLifecycle;
+using Sim.Controllers.PodGC;
 using Sim.Controllers.ReplicaSet;
 using Sim.Controllers.Runtime;
 using Sim.Controllers.TaintEviction;
@@ -30,6 +31,7 @@ public sealed class ControllerManager(ApiClient client, SimRandom random, Client
         _ = new NamespaceController(context);
         _ = new NodeLifecycleController(context);
         _ = new TaintEvictionController(context);
+        _ = new PodGCController(context);
         context.Informers.Start();
         Context = context;
     }
