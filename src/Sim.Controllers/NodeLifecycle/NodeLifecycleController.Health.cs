@@ -64,20 +64,21 @@ public sealed partial class NodeLifecycleController
     // One node of a monitor pass (upstream's updateNodeFunc).
     private async ValueTask UpdateNode(V1Node cached, SortedDictionary<string, List<V1NodeCondition?>> zoneToNodeConditions)
     {
-        var node = ModelCopy.Clone(cached);
+        // The cached node is shared with the informer: TryUpdateNodeHealth copies it before changing anything.
+        var node = cached;
         var name = node.Metadata.Name;
         V1NodeCondition observed;
         V1NodeCondition? current;
         for (var attempt = 1; ; attempt++)
         {
-            var (error, o, c) = await TryUpdateNodeHealth(node);
-            (observed, current) = (o, c);
+            var (error, updated, o, c) = await TryUpdateNodeHealth(node);
+            (node, observed, current) = (updated, o, c);
             if (error is null) break;
             // Skipped for this pass (no pods evicted) when the node cannot be read back or keeps failing.
             if (attempt == NodeHealthUpdateRetry) return;
             var fresh = await Client.Get<V1Node>(name);
             if (!fresh.IsSuccess) return;
-            node = ModelCopy.Clone(fresh.Value!);
+            node = fresh.Value!;
             await Context.Loop.Delay(RetrySleepTime);
         }
 
@@ -89,7 +90,8 @@ public sealed partial class NodeLifecycleController
         }
         if (current is not null)
         {
-            var pods = PodsAssignedTo(name);
+            // Upstream lists the node's pods before tainting; they matter only when they are to be marked not Ready.
+            var pods = current.Status != "True" || observed.Status != "True" ? PodsAssignedTo(name) : [];
             await ProcessTaintBaseEviction(node, observed);
             var markPods = false;
             if (current.Status != "True" && observed.Status == "True")
@@ -113,7 +115,8 @@ public sealed partial class NodeLifecycleController
 
     /// <summary>
     /// tryUpdateNodeHealth: refreshes what the controller knows of the node's heartbeats and, past the grace period, sets
-    /// its conditions Unknown. Returns the Ready condition as observed at the start of the pass and as it is now.
+    /// its conditions Unknown. Returns the node as it now is (a copy when it was changed) and its Ready condition as
+    /// observed at the start of the pass and as it is now.
     /// </summary>
     /// <remarks>
     /// Upstream marks a node when the monitor pass is strictly after heartbeat + grace. Each of its passes starts a
@@ -122,11 +125,10 @@ public sealed partial class NodeLifecycleController
     /// instant as past the grace period too. The Unknown transition thus comes grace to grace plus one period after the
     /// last heartbeat arrived, as on a real cluster.
     /// </remarks>
-    private async ValueTask<(string? Error, V1NodeCondition Observed, V1NodeCondition? Current)> TryUpdateNodeHealth(V1Node node)
+    private async ValueTask<(string? Error, V1Node Node, V1NodeCondition Observed, V1NodeCondition? Current)> TryUpdateNodeHealth(V1Node node)
     {
         var name = node.Metadata.Name;
         var now = Context.Now;
-        node.Status ??= new V1NodeStatus();
         var created = node.Metadata.CreationTimestamp is { } c ? SimTime.FromDateTime(c) : now;
         _nodeHealthMap.TryGetValue(name, out var health);
         var current = NodeControllerUtil.Condition(node.Status, "Ready");
@@ -141,7 +143,8 @@ public sealed partial class NodeLifecycleController
         }
         else
         {
-            observed = ModelCopy.Clone(current);
+            // The cached condition: changes are made to a copy of the node, so it stays as observed.
+            observed = current;
             gracePeriod = _options.NodeMonitorGracePeriod;
         }
 
@@ -166,6 +169,8 @@ public sealed partial class NodeLifecycleController
         if (now >= health.ProbeTimestamp + gracePeriod)
         {
             var stamp = now.ToKubeTime();
+            node = ModelCopy.Clone(node);
+            node.Status ??= new V1NodeStatus();
             node.Status.Conditions ??= new List<V1NodeCondition>();
             foreach (var type in UnknownWhenSilent)
             {
@@ -196,13 +201,14 @@ public sealed partial class NodeLifecycleController
                 var written = await Client.UpdateStatus(node);
                 if (!written.IsSuccess)
                 {
-                    _nodeHealthMap[name] = health;
-                    return (written.Error!.Message, observed, current);
+                    // As upstream, what was saved of the node's status is the changed copy.
+                    _nodeHealthMap[name] = health with { Status = node.Status };
+                    return (written.Error!.Message, node, observed, current);
                 }
                 health = new NodeHealthData(health.ProbeTimestamp, now, node.Status, lease);
             }
         }
         _nodeHealthMap[name] = health;
-        return (null, observed, current);
+        return (null, node, observed, current);
     }
 }
