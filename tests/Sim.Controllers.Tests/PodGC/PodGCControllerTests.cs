@@ -1,7 +1,11 @@
 using k8s.Models;
+using Sim.Controllers.PodGC;
+using Sim.Controllers.Runtime;
 using Sim.Controllers.Tests.Cluster;
 using Sim.Core.Api;
+using Sim.Core.Kernel;
 using Sim.Core.Serialization;
+using Sim.Core.Time;
 using static Sim.Controllers.Tests.NodeLifecycle.NodeFailure;
 
 namespace Sim.Controllers.Tests.PodGC;
@@ -68,5 +72,35 @@ public class PodGCControllerTests
         var removing = c.Events("RemovingNode").Single();
         Assert.Equal(($"Node {victim} event: Removing Node {victim} from Controller", "node-controller"), (removing.Message, removing.Source.Component));
         c.Until(() => c.ReadyPods("app=nginx").Count == 3, 60);
+    }
+
+    [Fact]
+    public void TerminatedPodsBeyondTheThreshold_AreDeleted_EvictedFirstThenOldest()
+    {
+        // The collector alone over an API server, with a threshold of 2 instead of 12500.
+        var loop = new EventLoop(SimTime.DefaultStart);
+        var api = new ApiServer(loop, new SimRandom(1));
+        var kubectl = api.ClientFor("kubectl");
+        var client = api.ClientFor(PodGCController.Component);
+        var informers = new InformerFactory(client, loop, new SimRandom(1));
+        _ = new PodGCController(new ControllerContext(loop, client, informers, new SimRandom(1)), terminatedPodThreshold: 2);
+        informers.Start();
+        kubectl.Create(new V1Node { Metadata = new V1ObjectMeta { Name = "node-1" } }).Unwrap();
+        foreach (var (name, phase, reason) in new[] { ("a", "Succeeded", ""), ("b", "Failed", ""), ("c", "Failed", "Evicted"), ("d", "Succeeded", ""), ("e", "Running", "") })
+        {
+            var pod = kubectl.Create(new V1Pod
+            {
+                Metadata = new V1ObjectMeta { Name = name },
+                Spec = new V1PodSpec { NodeName = "node-1", Containers = [new V1Container { Name = "main", Image = "busybox" }] },
+            }).Unwrap();
+            var status = ModelCopy.Clone(pod);
+            status.Status.Phase = phase;
+            status.Status.Reason = reason.Length == 0 ? null : reason;
+            kubectl.UpdateStatus(status).Unwrap();
+            loop.RunFor(SimDuration.FromSeconds(1));
+        }
+        loop.RunFor(SimDuration.FromSeconds(20));
+        // Four terminated, two too many: the evicted one goes first, then the oldest.
+        Assert.Equal(["b", "d", "e"], kubectl.ListNow<V1Pod>("default").Select(p => p.Metadata.Name));
     }
 }
