@@ -68,4 +68,22 @@ public class NodeRestartTests
         Assert.All(c.Pods("app=nginx"), p => Assert.Null(p.Metadata.DeletionTimestamp));
         Assert.Equal(original.Count, c.Events("TaintManagerEviction").Count);
     }
+
+    [Fact]
+    public void ACrashAndRestart_WithTheSameSeed_WritesTheSameHistory()
+    {
+        static string? Run()
+        {
+            var c = WithDeployment();
+            var victim = VictimNode(c);
+            Assert.Null(c.Sim.CrashNode(victim));
+            c.For(420);
+            Assert.Null(c.Sim.RestartNode(victim));
+            c.For(120);
+            return c.Api.History.Hash;
+        }
+        var first = Run();
+        Assert.NotNull(first);
+        Assert.Equal(first, Run());
+    }
 }

@@ -11,27 +11,6 @@ public class RateLimitedTimedQueueTests
     private static SimTime At(double seconds) => T0 + SimDuration.FromSeconds(seconds);
 
     [Fact]
-    public void TokenBucket_StartsFull_ThenGivesOneTokenPer10s()
-    {
-        var limiter = new TokenBucketRateLimiter(0.1, 1, T0);
-        Assert.True(limiter.TryAccept(T0));
-        Assert.False(limiter.TryAccept(At(9.9)));
-        Assert.Equal(At(10), limiter.NextAccept(At(3)));
-        Assert.True(limiter.TryAccept(At(10)));
-        // Idle time does not store more than the burst.
-        Assert.True(limiter.TryAccept(At(100)));
-        Assert.False(limiter.TryAccept(At(100)));
-    }
-
-    [Fact]
-    public void TokenBucket_AtZeroQps_NeverAccepts()
-    {
-        var never = new TokenBucketRateLimiter(0, 1, T0);
-        Assert.False(never.TryAccept(T0));
-        Assert.Null(never.NextAccept(T0));
-    }
-
-    [Fact]
     public async Task Try_ProcessesOneNamePerToken_AndKeepsProcessedNamesOutUntilRemoved()
     {
         var loop = new EventLoop(T0);
