@@ -135,18 +135,11 @@ public sealed class TaintEvictionController : Reconciler
             CancelWorkWithEvent(key);
             return;
         }
-        var triggerTime = now + minTolerationTime.Value;
-        if (_taintEvictionQueue.GetWorker(key) is { } scheduled)
-        {
-            // An eviction scheduled earlier stands. Upstream keeps it when it was created strictly before now, which on
-            // a real clock it always was; KubeSim's clock repeats instants, so an eviction created this very instant
-            // stands too instead of being cancelled (with an event) and scheduled again for the same time.
-            if (scheduled.CreatedAt + minTolerationTime.Value <= triggerTime) return;
-            CancelWorkWithEvent(key);
-            _taintEvictionQueue.AddWork(key, scheduled.CreatedAt, triggerTime);
-            return;
-        }
-        _taintEvictionQueue.AddWork(key, now, triggerTime);
+        // An eviction already scheduled stands, even if the shortest toleration changed since. Upstream keeps it when
+        // it was created strictly before now, which on a real clock it always was; KubeSim's clock repeats instants, so
+        // one created this very instant stands too, instead of being cancelled (with an event) and scheduled again.
+        if (_taintEvictionQueue.GetWorker(key) is not null) return;
+        _taintEvictionQueue.AddWork(key, now, now + minTolerationTime.Value);
     }
 
     // GetMatchingTolerations: the first toleration of each taint, or false when some taint has none.
