@@ -94,8 +94,22 @@ public sealed class Kubelet : SimProcess
 
     private Informer<V1Node>? _node;
 
+    private SimTime _startedAt;
+
     /// <inheritdoc />
-    protected override void OnStart() => Lifetime!.Spawn(Run);
+    protected override void OnStart()
+    {
+        _startedAt = Loop.Now;
+        Lifetime!.Spawn(Run);
+    }
+
+    /// <summary>The status manager's next sync: its ticker runs every 10 s from the kubelet's start.</summary>
+    internal SimTime NextStatusSync()
+    {
+        var period = KubeletPodConditions.SyncPeriod.Ticks;
+        var ticks = (Loop.Now - _startedAt).Ticks / period + 1;
+        return _startedAt + new SimDuration(ticks * period);
+    }
 
     private async ValueTask Run()
     {
