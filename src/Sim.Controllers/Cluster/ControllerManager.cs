@@ -1,8 +1,11 @@
 using Sim.Controllers.Deployment;
 using Sim.Controllers.GarbageCollector;
 using Sim.Controllers.Namespace;
+using Sim.Controllers.NodeLifecycle;
+using Sim.Controllers.PodGC;
 using Sim.Controllers.ReplicaSet;
 using Sim.Controllers.Runtime;
+using Sim.Controllers.TaintEviction;
 using Sim.Core.Kernel;
 
 namespace Sim.Controllers.Cluster;
@@ -26,6 +29,9 @@ public sealed class ControllerManager(ApiClient client, SimRandom random, Client
         _ = new ReplicaSetController(context);
         _ = new GarbageCollectorController(context);
         _ = new NamespaceController(context);
+        _ = new NodeLifecycleController(context);
+        _ = new TaintEvictionController(context);
+        _ = new PodGCController(context);
         context.Informers.Start();
         Context = context;
     }

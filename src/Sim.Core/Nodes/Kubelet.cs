@@ -95,8 +95,22 @@ public sealed class Kubelet : SimProcess
 
     private Informer<V1Node>? _node;
 
+    private SimTime _startedAt;
+
     /// <inheritdoc />
-    protected override void OnStart() => Lifetime!.Spawn(Run);
+    protected override void OnStart()
+    {
+        _startedAt = Loop.Now;
+        Lifetime!.Spawn(Run);
+    }
+
+    /// <summary>The status manager's next sync: its ticker runs every 10 s from the kubelet's start.</summary>
+    internal SimTime NextStatusSync()
+    {
+        var period = KubeletPodConditions.SyncPeriod.Ticks;
+        var ticks = (Loop.Now - _startedAt).Ticks / period + 1;
+        return _startedAt + new SimDuration(ticks * period);
+    }
 
     private async ValueTask Run()
     {
@@ -121,8 +135,8 @@ public sealed class Kubelet : SimProcess
         {
             // A restarted kubelet finds its Node and updates it, as kubelets do on start.
             var status = ModelCopy.Clone(existing);
-            status.Status.Conditions = NodeObject.Conditions(Loop.Now);
-            await Client.UpdateStatus(status);
+            status.Status.Conditions = FreshConditions(existing);
+            if ((await Client.UpdateStatus(status)).IsSuccess) RecordReadyTransition(existing);
         }
         _lastStatusPost = Loop.Now;
         if ((await Client.Get<V1Node>(null, NodeName)).Value is not { } nodeObj) return;
@@ -184,16 +198,33 @@ public sealed class Kubelet : SimProcess
         if (!changed && !force) return;
         var updated = ModelCopy.Clone(node);
         updated.Status.Images = images;
-        var now = Loop.Now.ToKubeTime();
+        updated.Status.Conditions = FreshConditions(node);
+        if (!(await Client.UpdateStatus(updated)).IsSuccess) return;
+        _lastStatusPost = Loop.Now;
+        RecordReadyTransition(node);
+    }
+
+    // The kubelet's condition setters: every condition is heartbeated now; its transition time moves only when its
+    // status changes (a node the node controller marked Unknown moves back to True now).
+    private List<V1NodeCondition> FreshConditions(V1Node node)
+    {
         var fresh = NodeObject.Conditions(Loop.Now);
         foreach (var c in fresh)
         {
-            var old = node.Status.Conditions?.FirstOrDefault(o => o.Type == c.Type);
+            var old = node.Status?.Conditions?.FirstOrDefault(o => o.Type == c.Type);
             if (old is not null && old.Status == c.Status) c.LastTransitionTime = old.LastTransitionTime;
-            c.LastHeartbeatTime = now;
         }
-        updated.Status.Conditions = fresh;
-        if ((await Client.UpdateStatus(updated)).IsSuccess) _lastStatusPost = Loop.Now;
+        return fresh;
+    }
+
+    // The Ready setter records NodeReady when it turns a node's Ready condition True from anything else (a kubelet back
+    // after the node controller marked it Unknown, say). Its event is about the kubelet's nodeRef, whose uid is the
+    // node's name.
+    private void RecordReadyTransition(V1Node before)
+    {
+        if (before.Status?.Conditions?.FirstOrDefault(c => c.Type == "Ready")?.Status == "True") return;
+        var nodeRef = new V1Node { Kind = "Node", Metadata = new V1ObjectMeta { Name = NodeName, Uid = NodeName } };
+        Recorder.Normal(nodeRef, "NodeReady", $"Node {NodeName} status is now: NodeReady");
     }
 
     private void OnPod(V1Pod pod)

@@ -37,6 +37,9 @@ internal sealed class PodWorker
     private string? _rejection;
     private bool _terminating;
     private SimTime _lastPullFailure;
+    // The status manager's cache of the conditions this kubelet owns, as it last wrote them.
+    private List<V1PodCondition>? _ownConditions;
+    private bool _reconcileQueued;
 
     public PodWorker(Kubelet kubelet, V1Pod pod)
     {
@@ -87,6 +90,7 @@ internal sealed class PodWorker
     public void Update(V1Pod pod)
     {
         Pod = pod;
+        if (_ownConditions is not null && KubeletPodConditions.Differ(pod.Status, _ownConditions)) QueueReconcile();
         if (pod.Metadata.DeletionTimestamp is not null && !_terminating)
         {
             BeginTermination();
@@ -593,12 +597,26 @@ internal sealed class PodWorker
 
     private ValueTask FlushStatus() => _rejection is not null ? ValueTask.CompletedTask : WriteStatus(BuildStatus);
 
+    // The status manager's syncBatch: at its next 10 s tick, a status whose kubelet conditions were changed behind the
+    // kubelet's back (and are still different) is written again from what the kubelet knows.
+    private void QueueReconcile()
+    {
+        if (_reconcileQueued) return;
+        _reconcileQueued = true;
+        _kubelet.Loop.Schedule(_kubelet.NextStatusSync(), () =>
+        {
+            _reconcileQueued = false;
+            if (_ownConditions is not null && KubeletPodConditions.Differ(Pod.Status, _ownConditions)) Spawn(FlushStatus);
+        });
+    }
+
     private async ValueTask WriteStatus(Action<V1PodStatus> fill)
     {
         var current = (await _kubelet.Client.Get<V1Pod>(Pod.Metadata.NamespaceProperty, Pod.Metadata.Name)).Value;
         if (current is null || current.Metadata.Uid != Uid) return;
         // Like the kubelet's status patch, only the status is sent (with the uid as a precondition).
         var status = current.Status is null ? new V1PodStatus() : ModelCopy.Clone(current.Status);
+        if (_ownConditions is not null) KubeletPodConditions.Restore(status, _ownConditions);
         fill(status);
         var patch = new V1Pod
         {
@@ -608,7 +626,9 @@ internal sealed class PodWorker
             Status = status,
         };
         var result = await _kubelet.Client.UpdateStatus(patch);
-        if (result.IsSuccess) Pod = result.Value!;
+        if (!result.IsSuccess) return;
+        Pod = result.Value!;
+        _ownConditions = KubeletPodConditions.Of(Pod.Status);
     }
 
     // Work the pod worker starts runs as the kubelet's: it stops with the kubelet process.

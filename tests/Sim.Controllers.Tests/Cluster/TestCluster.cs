@@ -12,13 +12,18 @@ namespace Sim.Controllers.Tests.Cluster;
 internal sealed class TestCluster
 {
     public TestCluster(int nodes = 3, ulong seed = 1, string cpu = "4", string memory = "8Gi")
+        : this(Enumerable.Range(1, nodes).Select(i => new NodeSpec { Name = "node-" + i, Cpu = cpu, Memory = memory }).ToList(), seed)
+    {
+    }
+
+    public TestCluster(IReadOnlyList<NodeSpec> nodes, ulong seed = 1)
     {
         Sim = SimulatedCluster.Create(new ClusterOptions
         {
             Seed = seed,
             // Controller tests look at the algorithms; client-side rate limits are tested on their own.
             ClientRateLimits = ClientRateLimits.Off,
-            Nodes = Enumerable.Range(1, nodes).Select(i => new NodeSpec { Name = "node-" + i, Cpu = cpu, Memory = memory }).ToList(),
+            Nodes = nodes,
         });
     }
 
@@ -67,6 +72,33 @@ internal sealed class TestCluster
         Api.List(ResourceKinds.ReplicaSet, "default").Value!.Items.Cast<V1ReplicaSet>().OrderBy(r => r.Metadata.CreationTimestamp).ThenBy(r => r.Metadata.Name).ToList();
 
     public V1Deployment Deployment(string name = "nginx") => (V1Deployment)Api.Get(ResourceKinds.Deployment, "default", name).Unwrap();
+
+    public V1Node Node(string name) => (V1Node)Api.Get(ResourceKinds.Node, null, name).Unwrap();
+
+    public List<V1Node> Nodes() => Api.List(ResourceKinds.Node, null).Value!.Items.Cast<V1Node>().ToList();
+
+    public V1Lease Lease(string node) => (V1Lease)Api.Get(ResourceKinds.Lease, "kube-node-lease", node).Unwrap();
+
+    public V1Pod? Pod(string name) => Api.Get(ResourceKinds.Pod, "default", name).Value as V1Pod;
+
+    /// <summary>Every version of the pods named <paramref name="names"/> committed from now on, in order (deletions included).</summary>
+    public List<V1Pod> RecordPodVersions(IEnumerable<string> names)
+    {
+        var wanted = names.ToHashSet(StringComparer.Ordinal);
+        var versions = new List<V1Pod>();
+        Api.Committed += change =>
+        {
+            if (change.Object is V1Pod pod && wanted.Contains(pod.Metadata.Name)) versions.Add(pod);
+        };
+        return versions;
+    }
+
+    /// <summary>Runs until <paramref name="condition"/> holds and returns when it first did (seconds since the start).</summary>
+    public double When(Func<bool> condition, double timeoutSeconds)
+    {
+        Until(condition, timeoutSeconds);
+        return Elapsed.TotalSeconds;
+    }
 
     public List<Corev1Event> Events(string? reason = null) =>
         Api.List(ResourceKinds.Event, null).Value!.Items.Cast<Corev1Event>()

@@ -408,4 +408,25 @@ public class KubeletTests
         Assert.Equal(("InvalidImageName", "Failed to apply default image tag \"@x\": couldn't parse image name \"@x\": invalid reference format"), (waiting.Reason, waiting.Message));
         Assert.Equal([("Warning", "InspectFailed"), ("Warning", "Failed")], n.Events("odd").Select(e => (e.Type, e.Reason)));
     }
+
+    [Fact]
+    public void StatusSync_ReadyTurnedFalseBySomeoneElse_IsWrittenBackAtTheNext10sTick()
+    {
+        var n = new TestNode();
+        n.Run(TestNode.PodRunning("web", "nginx"));
+        n.For(30);
+        var ready = n.Pod("web")!.Status.Conditions.Single(c => c.Type == "Ready");
+        // As the node controller does for the pods of a node it cannot hear from.
+        var marked = Sim.Core.Serialization.ModelCopy.Clone(n.Pod("web")!);
+        var condition = marked.Status.Conditions.Single(c => c.Type == "Ready");
+        condition.Status = "False";
+        condition.LastTransitionTime = n.Loop.Now.ToKubeTime();
+        n.Api.UpdateStatus(marked).Unwrap();
+        n.For(9.999);
+        Assert.False(Conditions.IsPodReady(n.Pod("web")!));
+        n.For(0.001);
+        var restored = n.Pod("web")!.Status.Conditions.Single(c => c.Type == "Ready");
+        // The status manager's own view wins, transition time included.
+        Assert.Equal(("True", ready.LastTransitionTime), (restored.Status, restored.LastTransitionTime));
+    }
 }

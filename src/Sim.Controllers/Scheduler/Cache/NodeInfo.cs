@@ -184,11 +184,13 @@ internal sealed class NodeInfo
     }
 
     /// <summary>
-    /// The node's taints as a v1.32 cluster shows them. The node lifecycle controller (TaintNodesByCondition) taints a
-    /// node whose Ready condition is False with node.kubernetes.io/not-ready:NoSchedule, and one whose Ready condition
-    /// is Unknown or missing with node.kubernetes.io/unreachable:NoSchedule, so pods that do not tolerate those stay
-    /// off it. Until KubeSim has that controller the scheduler reads the taint from the condition, which gives the
-    /// same decision and the same FailedScheduling text; a taint already present is not added twice.
+    /// The node's taints as a v1.32 cluster shows them. The node lifecycle controller taints a node whose Ready
+    /// condition is False with node.kubernetes.io/not-ready:NoSchedule, and one whose Ready condition is Unknown with
+    /// node.kubernetes.io/unreachable:NoSchedule, as soon as it sees the condition; kube-apiserver's
+    /// TaintNodesByCondition admission registers every new node with the not-ready one until then, which KubeSim does
+    /// not. The scheduler therefore also reads the taint from the condition: the same decision and the same
+    /// FailedScheduling text for the instant before the controller's write lands, for a node registered without a
+    /// Ready condition, and where no controller runs (scheduler tests); a taint already present is not added twice.
     /// </summary>
     public static Taint[] EffectiveTaints(V1Node node)
     {

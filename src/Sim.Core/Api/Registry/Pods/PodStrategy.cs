@@ -9,9 +9,6 @@ namespace Sim.Core.Api.Registry.Pods;
 /// </summary>
 internal sealed class PodStrategy : KindStrategy<V1Pod>
 {
-    /// <summary>Seconds a pod tolerates its node being not-ready or unreachable (DefaultTolerationSeconds admission).</summary>
-    public const long DefaultTolerationSeconds = 300;
-
     protected override void Default(V1Pod pod)
     {
         pod.Spec ??= new V1PodSpec();
@@ -27,17 +24,13 @@ internal sealed class PodStrategy : KindStrategy<V1Pod>
         if (spec.AutomountServiceAccountToken != false) MountServiceAccountToken(spec, ctx);
         spec.Priority ??= 0;
         spec.PreemptionPolicy ??= "PreemptLowerPriority";
-        spec.Tolerations ??= new List<V1Toleration>();
-        foreach (var key in new[] { "node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable" })
-        {
-            var tolerated = spec.Tolerations.Any(t =>
-                (t.Key == key || string.IsNullOrEmpty(t.Key) && t.OperatorProperty == "Exists")
-                && (string.IsNullOrEmpty(t.Effect) || t.Effect == "NoExecute"));
-            if (!tolerated)
-                spec.Tolerations.Add(new V1Toleration { Key = key, OperatorProperty = "Exists", Effect = "NoExecute", TolerationSeconds = DefaultTolerationSeconds });
-        }
+        DefaultTolerationSeconds.Admit(spec);
         pod.Status = new V1PodStatus { Phase = "Pending", QosClass = QosClass(spec) };
     }
+
+    // Mutating admission runs on every UPDATE of the pod itself too: DefaultTolerationSeconds puts back the tolerations
+    // an update left out (validation then accepts the update, as it only forbids removing tolerations).
+    protected override void PrepareForUpdate(V1Pod pod, V1Pod old, StrategyContext ctx) => DefaultTolerationSeconds.Admit(pod.Spec);
 
     /// <summary>Where the ServiceAccount admission plugin mounts the API credentials in every container.</summary>
     public const string TokenMountPath = "/var/run/secrets/kubernetes.io/serviceaccount";
