@@ -54,6 +54,8 @@ public static class ScaleRun
         var healed = wall.Elapsed - before;
         Console.WriteLine($"  {deployments} pods deleted and replaced, all Ready again +{healedAt - (start - SimTime.DefaultStart)} later; wall {healed.TotalSeconds:F2} s");
 
+        if (args.Length > 6 && int.TryParse(args[6], out var crashes) && crashes > 0) CrashNodes(cluster, crashes, total, wall);
+
         wall.Stop();
         using var self = Process.GetCurrentProcess();
         Console.WriteLine($"  total wall {wall.Elapsed.TotalSeconds:F2} s; peak working set {self.PeakWorkingSet64 / (1024 * 1024)} MiB; " +
@@ -61,6 +63,25 @@ public static class ScaleRun
         Console.WriteLine($"  JIT: {System.Runtime.JitInfo.GetCompiledMethodCount()} methods, {System.Runtime.JitInfo.GetCompilationTime().TotalSeconds:F2} s");
         Console.WriteLine($"  kubelet pod informers listed {cluster.Kubelets.Sum(k => k.Pods?.Lists ?? 0)} times ({cluster.Kubelets.Count} kubelets)");
         Console.WriteLine($"  history entries {cluster.Api.History.Count}, loop steps {cluster.Loop.StepsRun}, hash {cluster.Api.History.Hash}");
+    }
+
+    // Issue 9's fault run: the first N nodes crash at once; timed until every pod they held runs Ready elsewhere.
+    private static void CrashNodes(SimulatedCluster cluster, int count, int total, Stopwatch wall)
+    {
+        var before = wall.Elapsed;
+        var start = cluster.Now;
+        var crashed = Enumerable.Range(1, count).Select(i => $"node-{i}").ToHashSet();
+        foreach (var node in crashed) cluster.CrashNode(node);
+        var deadline = cluster.Now + SimDuration.FromHours(1);
+        while (cluster.Now < deadline)
+        {
+            // Looked at once a minute: the look lists every pod, and is the benchmark's cost, not the simulation's.
+            cluster.RunFor(SimDuration.FromMinutes(1));
+            var elsewhere = cluster.Api.List(ResourceKinds.Pod, "default").Value!.Items.Cast<V1Pod>()
+                .Count(p => !crashed.Contains(p.Spec.NodeName ?? "") && Conditions.IsPodReady(p) && p.Metadata.DeletionTimestamp is null);
+            if (elsewhere >= total) break;
+        }
+        Console.WriteLine($"  {count} nodes crashed: every evicted pod Ready elsewhere +{cluster.Now - start} later; wall {(wall.Elapsed - before).TotalSeconds:F2} s");
     }
 
     private static SimDuration RunUntilReady(SimulatedCluster cluster, int expected, SimDuration timeout, bool requireExactly = false)
