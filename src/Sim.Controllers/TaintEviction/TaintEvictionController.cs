@@ -59,13 +59,15 @@ public sealed class TaintEvictionController : Reconciler
     {
         var any = (pod ?? old)!;
         // Only a pod's node and tolerations matter here.
-        if (old is not null && pod is not null && old.Spec?.NodeName == pod.Spec?.NodeName && ModelCopy.SemanticEquals(old.Spec?.Tolerations, pod.Spec?.Tolerations)) return;
+        // A status write keeps the very spec object (stored objects share what did not change): most updates end here.
+        if (old is not null && pod is not null && (ReferenceEquals(old.Spec, pod.Spec)
+            || (old.Spec?.NodeName == pod.Spec?.NodeName && ModelCopy.SemanticEquals(old.Spec?.Tolerations, pod.Spec?.Tolerations)))) return;
         _podUpdateQueue.Add(new PodUpdateItem(any.Metadata.NamespaceProperty ?? "", any.Metadata.Name, any.Spec?.NodeName ?? ""));
     }
 
     private void NodeUpdated(V1Node? old, V1Node? node)
     {
-        if (old is not null && node is not null && ModelCopy.SemanticEquals(NoExecuteTaints(old), NoExecuteTaints(node))) return;
+        if (old is not null && node is not null && (ReferenceEquals(old.Spec, node.Spec) || ModelCopy.SemanticEquals(NoExecuteTaints(old), NoExecuteTaints(node)))) return;
         Queue.Add(new NamespacedName("", (node ?? old)!.Metadata.Name));
     }
 
