@@ -12,7 +12,14 @@ namespace Sim.Controllers.NodeLifecycle;
 internal static class NodeControllerUtil
 {
     /// <summary>Looks up a node condition by type (<c>GetNodeCondition</c>).</summary>
-    public static V1NodeCondition? Condition(V1NodeStatus? status, string type) => status?.Conditions?.FirstOrDefault(c => c.Type == type);
+    public static V1NodeCondition? Condition(V1NodeStatus? status, string type)
+    {
+        // Read for every node on every 5 s monitor pass: a plain loop, no closure.
+        if (status?.Conditions is not { } conditions) return null;
+        for (var i = 0; i < conditions.Count; i++)
+            if (conditions[i].Type == type) return conditions[i];
+        return null;
+    }
 
     /// <summary><c>RecordNodeEvent</c>: "Node NAME event: MESSAGE" about a reference to the node (no resourceVersion).</summary>
     public static void RecordNodeEvent(EventRecorder recorder, V1Node node, string type, string reason, string message) =>

@@ -22,11 +22,11 @@ public sealed partial class NodeLifecycleController
         switch (observed.Status)
         {
             case "False":
-                if (NodeTaints.Exists(node.Spec?.Taints, UnreachableTaintTemplate)) await _taints.Swap([NotReadyTaintTemplate], [UnreachableTaintTemplate], node);
+                if (NodeTaints.Exists(node.Spec?.Taints, UnreachableTaintTemplate)) await _taints.Swap(NotReadyTaints, UnreachableTaints, node);
                 else MarkNodeForTainting(node, "False");
                 break;
             case "Unknown":
-                if (NodeTaints.Exists(node.Spec?.Taints, NotReadyTaintTemplate)) await _taints.Swap([UnreachableTaintTemplate], [NotReadyTaintTemplate], node);
+                if (NodeTaints.Exists(node.Spec?.Taints, NotReadyTaintTemplate)) await _taints.Swap(UnreachableTaints, NotReadyTaints, node);
                 else MarkNodeForTainting(node, "Unknown");
                 break;
             case "True":
@@ -37,8 +37,9 @@ public sealed partial class NodeLifecycleController
 
     private RateLimitedTimedQueue TainterFor(V1Node node)
     {
-        AddPodEvictorForNewZone(node);
-        return _zoneNoExecuteTainter[Zones.KeyOf(node)];
+        var zone = Zones.KeyOf(node);
+        if (!_zoneStates.ContainsKey(zone)) AddPodEvictorForNewZone(node);
+        return _zoneNoExecuteTainter[zone];
     }
 
     // addPodEvictorForNewZone: a zone seen for the first time gets its tainting queue at the normal rate.
@@ -65,8 +66,8 @@ public sealed partial class NodeLifecycleController
     private async ValueTask MarkNodeAsReachable(V1Node node)
     {
         var name = node.Metadata.Name;
-        if (await _taints.Remove(name, node, [UnreachableTaintTemplate]) is not null) return;
-        if (await _taints.Remove(name, node, [NotReadyTaintTemplate]) is not null) return;
+        if (await _taints.Remove(name, node, UnreachableTaints) is not null) return;
+        if (await _taints.Remove(name, node, NotReadyTaints) is not null) return;
         TainterFor(node).Remove(name);
     }
 

@@ -25,7 +25,8 @@ public sealed partial class NodeLifecycleController
     private async ValueTask MonitorNodeHealth()
     {
         StartTaintingTicks();
-        var nodes = _nodes.All.OrderBy(n => n.Metadata.Name, StringComparer.Ordinal).ToList();
+        var nodes = _nodes.All.ToList();
+        nodes.Sort(static (a, b) => string.CompareOrdinal(a.Metadata.Name, b.Metadata.Name));
         var (added, deleted, newZoneRepresentatives) = ClassifyNodes(nodes);
         foreach (var node in newZoneRepresentatives) AddPodEvictorForNewZone(node);
         foreach (var node in added)
@@ -56,6 +57,8 @@ public sealed partial class NodeLifecycleController
             if (!_knownNodeSet.ContainsKey(node.Metadata.Name)) added.Add(node);
             else if (!_zoneStates.ContainsKey(Zones.KeyOf(node))) newZones.Add(node);
         }
+        // Every listed node known and as many known as listed: none was deleted (the usual pass).
+        if (added.Count == 0 && _knownNodeSet.Count == nodes.Count) return (added, [], newZones);
         var present = nodes.Select(n => n.Metadata.Name).ToHashSet(StringComparer.Ordinal);
         var deleted = _knownNodeSet.Where(e => !present.Contains(e.Key)).OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => e.Value).ToList();
         return (added, deleted, newZones);
@@ -91,7 +94,7 @@ public sealed partial class NodeLifecycleController
         if (current is not null)
         {
             // Upstream lists the node's pods before tainting; they matter only when they are to be marked not Ready.
-            var pods = current.Status != "True" || observed.Status != "True" ? PodsAssignedTo(name) : [];
+            IReadOnlyList<V1Pod> pods = current.Status != "True" || observed.Status != "True" ? PodsAssignedTo(name) : [];
             await ProcessTaintBaseEviction(node, observed);
             var markPods = false;
             if (current.Status != "True" && observed.Status == "True")

@@ -30,6 +30,10 @@ public sealed partial class NodeLifecycleController : Reconciler
     /// <summary>The NoExecute taint of a node whose Ready condition is False.</summary>
     public static readonly V1Taint NotReadyTaintTemplate = NodeTaints.Of("node.kubernetes.io/not-ready", "NoExecute");
 
+    // The templates as one-element lists, for the taint helpers (declared here, after them, for initialization order).
+    private static readonly V1Taint[] UnreachableTaints = [UnreachableTaintTemplate];
+    private static readonly V1Taint[] NotReadyTaints = [NotReadyTaintTemplate];
+
     private const string UnschedulableTaintKey = "node.kubernetes.io/unschedulable";
 
     // nodeConditionToTaintKeyStatusMap: which condition, in which status, gives which NoSchedule taint.

@@ -20,7 +20,22 @@ internal sealed class NodeTaints(ApiClient client, SimRandom jitter)
     public static bool Matches(V1Taint a, V1Taint b) => a.Key == b.Key && a.Effect == b.Effect;
 
     /// <summary>Whether a taint matching <paramref name="template"/> is among <paramref name="taints"/>.</summary>
-    public static bool Exists(IEnumerable<V1Taint>? taints, V1Taint template) => taints?.Any(t => Matches(t, template)) == true;
+    public static bool Exists(IEnumerable<V1Taint>? taints, V1Taint template)
+    {
+        if (taints is null) return false;
+        foreach (var taint in taints)
+            if (Matches(taint, template)) return true;
+        return false;
+    }
+
+    // Whether any of the taints matching one of the templates is present.
+    private static bool ExistsAny(IEnumerable<V1Taint>? taints, IReadOnlyList<V1Taint> templates)
+    {
+        if (taints is null) return false;
+        foreach (var template in templates)
+            if (Exists(taints, template)) return true;
+        return false;
+    }
 
     /// <summary>A taint with just a key and an effect.</summary>
     public static V1Taint Of(string key, string effect) => new() { Key = key, Effect = effect };
@@ -74,10 +89,16 @@ internal sealed class NodeTaints(ApiClient client, SimRandom jitter)
     {
         if (taints.Count == 0) return ValueTask.FromResult<string?>(null);
         // Short circuit for limiting the amount of API calls.
-        if (cached is not null && !taints.Any(t => Exists(cached.Spec?.Taints, t))) return ValueTask.FromResult<string?>(null);
+        if (cached is not null && !ExistsAny(cached.Spec?.Taints, taints)) return ValueTask.FromResult<string?>(null);
+        return RemoveFromNode(nodeName, taints);
+    }
+
+    // Kept apart from the short circuit above so that its closure is made only when a request goes out.
+    private ValueTask<string?> RemoveFromNode(string nodeName, IReadOnlyList<V1Taint> taints)
+    {
         return Change(nodeName, current =>
         {
-            if (!taints.Any(t => Exists(current, t))) return null;
+            if (!ExistsAny(current, taints)) return null;
             return current.Where(c => !taints.Any(t => Matches(c, t))).ToList();
         });
     }

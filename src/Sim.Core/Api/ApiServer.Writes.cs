@@ -74,7 +74,7 @@ public sealed partial class ApiServer
             }
         }
 
-        var errors = ObjectMetaValidation.Validate(meta, kind, strategy.ValidateName).Concat(strategy.Validate(obj)).ToList();
+        var errors = ObjectMetaValidation.Validate(meta, kind, strategy.NameValidator).Concat(strategy.Validate(obj)).ToList();
         if (errors.Count > 0) return ApiError.Invalid(kind, meta.Name ?? displayName, errors);
 
         if (!admitOnly && _store.Get(kind, meta.NamespaceProperty ?? "", meta.Name!) is not null)
@@ -145,7 +145,7 @@ public sealed partial class ApiServer
 
         var errors = statusOnly
             ? strategy.ValidateStatusUpdate(obj, existing).ToList()
-            : ObjectMetaValidation.Validate(meta, kind, strategy.ValidateName).Concat(strategy.ValidateUpdate(obj, existing)).ToList();
+            : ObjectMetaValidation.Validate(meta, kind, strategy.NameValidator).Concat(strategy.ValidateUpdate(obj, existing)).ToList();
         if (!statusOnly && old.DeletionTimestamp is not null && meta.Finalizers is not null && old.Finalizers is not null
             && meta.Finalizers.Except(old.Finalizers).Any())
             errors.Add(FieldError.Forbidden("metadata.finalizers", "no new finalizers can be added if the object is being deleted, found new finalizers " + GoValue.Format(new GoLiteral("[]string{" + string.Join(", ", meta.Finalizers.Except(old.Finalizers).Select(f => GoValue.Quote(f))) + "}"))));

@@ -77,7 +77,10 @@ public sealed partial class ApiServer
 
     internal ServiceAddressAllocator ServiceAddresses { get; }
 
-    private StrategyContext Context => new(Loop.Now, this);
+    // One per instant: every write asks for it.
+    private StrategyContext Context => _context is { } context && context.Now == Loop.Now ? context : _context = new(Loop.Now, this);
+
+    private StrategyContext? _context;
 
     // ---------------------------------------------------------------- reads
 

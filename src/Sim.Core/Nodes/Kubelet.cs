@@ -173,7 +173,11 @@ public sealed class Kubelet : SimProcess
     {
         var lease = _lease ?? (await Client.Get<V1Lease>("kube-node-lease", NodeName)).Value;
         if (lease is null) return;
-        var renewed = ModelCopy.Clone(lease);
+        // Stored objects never change, so the new version shares all but what a renewal writes: the server sets the
+        // metadata's resourceVersion, and the spec gets the new renewTime.
+        var renewed = ModelCopy.ShallowCopy(lease);
+        renewed.Metadata = ModelCopy.ShallowCopy(lease.Metadata);
+        renewed.Spec = lease.Spec is null ? new V1LeaseSpec() : ModelCopy.ShallowCopy(lease.Spec);
         renewed.Spec.RenewTime = Loop.Now.ToKubeMicroTime();
         renewed.Spec.HolderIdentity = NodeName;
         var result = await Client.Update(renewed);

@@ -37,6 +37,11 @@ internal abstract class KindStrategy
     /// <summary>The kind's name rule: null when a name is valid, else why not (an RFC 1123 subdomain unless overridden).</summary>
     public virtual string? ValidateName(string name) => Selectors.Names.ValidateDns1123Subdomain(name);
 
+    /// <summary><see cref="ValidateName"/> as a delegate made once (every write validates the name).</summary>
+    public Func<string, string?> NameValidator => _nameValidator ??= ValidateName;
+
+    private Func<string, string?>? _nameValidator;
+
     /// <summary>The propagation a DELETE without one uses.</summary>
     public virtual PropagationPolicy DefaultPropagation => PropagationPolicy.Background;
 
