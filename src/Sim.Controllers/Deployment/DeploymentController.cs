@@ -17,6 +17,8 @@ public sealed partial class DeploymentController : Reconciler
     private readonly Informer<V1ReplicaSet> _replicaSets;
     private readonly Informer<V1Pod> _pods;
     private readonly EventRecorder _events;
+    private readonly ControllerOf<V1Deployment> _owners;
+    private readonly ControllerRefManager<V1ReplicaSet> _claims;
 
     /// <summary>Registers the controller's handlers on the shared informers.</summary>
     public DeploymentController(ControllerContext context) : base(context, "deployment-controller")
@@ -28,48 +30,13 @@ public sealed partial class DeploymentController : Reconciler
         _deployments.Added += Enqueue;
         _deployments.Updated += (_, d) => Enqueue(d);
         _deployments.Deleted += Enqueue;
-        _replicaSets.Added += OnReplicaSetAdded;
-        _replicaSets.Updated += OnReplicaSetUpdated;
-        _replicaSets.Deleted += rs =>
-        {
-            if (OwnerOf(rs) is { } d) Enqueue(d);
-        };
+        _owners = new ControllerOf<V1Deployment>(_deployments, "Deployment", d => d.Spec?.Selector);
+        _claims = new ControllerRefManager<V1ReplicaSet>(Client);
+        _ = new OwnedObjectHandlers<V1Deployment, V1ReplicaSet>(_replicaSets, _owners, Enqueue, (d, after) => Queue.AddAfter(Key(d), after));
         _pods.Deleted += OnPodDeleted;
     }
 
-    private V1Deployment? OwnerOf(V1ReplicaSet rs)
-    {
-        var reference = OwnerReferences.ControllerOf(rs);
-        if (reference is null || reference.Kind != "Deployment") return null;
-        var d = _deployments.Get(rs.Metadata.NamespaceProperty, reference.Name);
-        return d?.Metadata.Uid == reference.Uid ? d : null;
-    }
-
-    private void OnReplicaSetAdded(V1ReplicaSet rs)
-    {
-        if (OwnerOf(rs) is { } d)
-        {
-            Enqueue(d);
-            return;
-        }
-        if (OwnerReferences.ControllerOf(rs) is null) EnqueueMatching(rs);
-    }
-
-    private void OnReplicaSetUpdated(V1ReplicaSet old, V1ReplicaSet rs)
-    {
-        if (old.Metadata.ResourceVersion == rs.Metadata.ResourceVersion) return;
-        var oldOwner = OwnerOf(old);
-        var owner = OwnerOf(rs);
-        if (oldOwner is not null && oldOwner.Metadata.Uid != owner?.Metadata.Uid) Enqueue(oldOwner);
-        if (owner is not null)
-        {
-            Enqueue(owner);
-            return;
-        }
-        if (OwnerReferences.ControllerOf(rs) is null
-            && (!ModelCopy.SemanticEquals(old.Metadata.Labels, rs.Metadata.Labels) || OwnerReferences.ControllerOf(old) is not null))
-            EnqueueMatching(rs);
-    }
+    private static NamespacedName Key(KubeObject o) => new(o.Metadata.NamespaceProperty ?? "", o.Metadata.Name);
 
     private void OnPodDeleted(V1Pod pod)
     {
@@ -77,14 +44,7 @@ public sealed partial class DeploymentController : Reconciler
         var reference = OwnerReferences.ControllerOf(pod);
         if (reference?.Kind != "ReplicaSet") return;
         var rs = _replicaSets.Get(pod.Metadata.NamespaceProperty, reference.Name);
-        if (rs is not null && OwnerOf(rs) is { Spec.Strategy.Type: "Recreate" } d) Enqueue(d);
-    }
-
-    private void EnqueueMatching(V1ReplicaSet rs)
-    {
-        foreach (var d in _deployments.ByIndex(InformerFactory.ByNamespace, rs.Metadata.NamespaceProperty ?? "").OrderBy(x => x.Metadata.Name, StringComparer.Ordinal))
-            if (LabelSelector.TryFromV1Cached(d.Spec.Selector, out var sel, out _) && !sel.IsEverything && sel.Matches(rs.Metadata.Labels))
-                Enqueue(d);
+        if (rs is not null && _owners.Resolve(rs) is { Spec.Strategy.Type: "Recreate" } d) Enqueue(d);
     }
 
     /// <inheritdoc />
@@ -110,7 +70,8 @@ public sealed partial class DeploymentController : Reconciler
             }
             return ReconcileResult.Done;
         }
-        var rsList = await ClaimReplicaSets(d, LabelSelector.FromV1Cached(cached.Spec.Selector));
+        var (rsList, claimError) = await ClaimReplicaSets(d, LabelSelector.FromV1Cached(cached.Spec.Selector));
+        if (claimError is not null) return ReconcileResult.Retry(claimError);
         if (d.Metadata.DeletionTimestamp is not null) return await SyncStatusOnly(d, rsList);
         if (await CheckPausedConditions(d) is { } failed) return failed;
         if (d.Spec.Paused == true) return await SyncScale(d, rsList);
@@ -118,38 +79,14 @@ public sealed partial class DeploymentController : Reconciler
         return d.Spec.Strategy?.Type == "Recreate" ? await RolloutRecreate(d, rsList) : await RolloutRolling(d, rsList);
     }
 
-    /// <summary>ReplicaSets this Deployment controls, adopting matching orphans and releasing ones that stopped matching.</summary>
-    private async ValueTask<List<V1ReplicaSet>> ClaimReplicaSets(V1Deployment d, LabelSelector selector)
+    /// <summary>ReplicaSets this Deployment controls, adopting matching orphans and releasing ones that stopped matching, in name order.</summary>
+    private async ValueTask<ClaimResult<V1ReplicaSet>> ClaimReplicaSets(V1Deployment d, LabelSelector selector)
     {
-        var uid = d.Metadata.Uid;
-        var result = new List<V1ReplicaSet>();
-        foreach (var rs in _replicaSets.ByIndex(InformerFactory.ByOwnerUid, uid).OrderBy(r => r.Metadata.Name, StringComparer.Ordinal).ToList())
-        {
-            if (!OwnerReferences.IsControlledBy(rs, uid)) continue;
-            if (selector.Matches(rs.Metadata.Labels))
-            {
-                result.Add(rs);
-                continue;
-            }
-            // A Deployment being deleted releases nothing (ClaimObject); a terminating ReplicaSet is released like any.
-            if (d.Metadata.DeletionTimestamp is not null) continue;
-            var released = ModelCopy.Clone(rs);
-            released.Metadata.OwnerReferences = released.Metadata.OwnerReferences!.Where(r => r.Uid != uid).ToList();
-            if (released.Metadata.OwnerReferences.Count == 0) released.Metadata.OwnerReferences = null;
-            await Client.Update(released);
-        }
-        if (d.Metadata.DeletionTimestamp is not null) return result;
-        foreach (var rs in _replicaSets.ByIndex(InformerFactory.OrphansByNamespace, d.Metadata.NamespaceProperty ?? "").OrderBy(r => r.Metadata.Name, StringComparer.Ordinal).ToList())
-        {
-            if (!selector.Matches(rs.Metadata.Labels) || rs.Metadata.DeletionTimestamp is not null) continue;
-            var adopted = ModelCopy.Clone(rs);
-            adopted.Metadata.OwnerReferences ??= new List<V1OwnerReference>();
-            adopted.Metadata.OwnerReferences.Add(OwnerReferences.NewControllerRef(d));
-            var update = await Client.Update(adopted);
-            if (update.IsSuccess) result.Add(update.Value!);
-        }
-        result.Sort(static (a, b) => string.CompareOrdinal(a.Metadata.Name, b.Metadata.Name));
-        return result;
+        var ns = d.Metadata.NamespaceProperty ?? "";
+        var claim = await _claims.Claim(d, selector, _replicaSets.ByIndex(InformerFactory.ByControllerUid, d.Metadata.Uid).ToList(),
+            _replicaSets.ByIndex(InformerFactory.OrphansByNamespace, ns).ToList());
+        claim.Claimed.Sort(static (a, b) => string.CompareOrdinal(a.Metadata.Name, b.Metadata.Name));
+        return claim;
     }
 
     private async ValueTask<ReconcileResult?> CheckPausedConditions(V1Deployment d)

@@ -129,7 +129,7 @@ public sealed class NamespaceController : Reconciler
         var estimate = 0L;
         foreach (var pod in pods)
         {
-            if (pod.Status?.Phase is "Succeeded" or "Failed") continue;
+            if (PodState.IsTerminal(pod)) continue;
             estimate = Math.Max(estimate, pod.Spec.TerminationGracePeriodSeconds ?? 0);
         }
         return Context.Now - deletedAt >= SimDuration.FromSeconds(estimate) ? 0 : estimate;

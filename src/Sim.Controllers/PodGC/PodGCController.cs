@@ -139,7 +139,7 @@ public sealed class PodGCController
     // first, since no kubelet will ever do it; then it is deleted with grace period 0.
     private async ValueTask MarkFailedAndDeletePod(V1Pod pod, (string Reason, string Message)? disruption)
     {
-        if (pod.Status?.Phase is not ("Succeeded" or "Failed"))
+        if (!PodState.IsTerminal(pod))
         {
             var status = pod.Status is null ? new V1PodStatus() : ModelCopy.Clone(pod.Status);
             status.Phase = "Failed";

@@ -22,7 +22,7 @@ internal static class PodDeletionRanking
         var perNode = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var p in related)
         {
-            if (!Pods.IsActive(p)) continue;
+            if (!PodState.IsActive(p)) continue;
             var node = p.Spec.NodeName ?? "";
             perNode[node] = perNode.GetValueOrDefault(node) + 1;
         }
@@ -42,8 +42,8 @@ internal static class PodDeletionRanking
         var c = PhaseRank(a).CompareTo(PhaseRank(b));
         if (c != 0) return c;
         // 3. Not ready < ready.
-        var readyA = Pods.IsReady(a);
-        var readyB = Pods.IsReady(b);
+        var readyA = PodState.IsReady(a);
+        var readyB = PodState.IsReady(b);
         if (readyA != readyB) return readyA ? 1 : -1;
         // 4. Lower pod-deletion-cost first.
         c = DeletionCost(a).CompareTo(DeletionCost(b));

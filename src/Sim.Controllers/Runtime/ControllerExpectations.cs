@@ -29,12 +29,14 @@ public sealed class ControllerExpectations
     }
 
     /// <summary>Records <paramref name="count"/> creates about to be made.</summary>
-    public void ExpectCreations(NamespacedName key, int count, SimTime now) =>
-        _entries[key] = new Entry { Adds = count, SetAt = now };
+    public void ExpectCreations(NamespacedName key, int count, SimTime now) => SetExpectations(key, count, [], now);
 
     /// <summary>Records deletes of pods with these uids about to be made.</summary>
-    public void ExpectDeletions(NamespacedName key, IEnumerable<string> uids, SimTime now) =>
-        _entries[key] = new Entry { Deletes = [.. uids], SetAt = now };
+    public void ExpectDeletions(NamespacedName key, IEnumerable<string> uids, SimTime now) => SetExpectations(key, 0, uids, now);
+
+    /// <summary>Records creates and deletes about to be made together (the DaemonSet controller's <c>SetExpectations</c>), replacing what was expected.</summary>
+    public void SetExpectations(NamespacedName key, int adds, IEnumerable<string> deleteUids, SimTime now) =>
+        _entries[key] = new Entry { Adds = adds, Deletes = [.. deleteUids], SetAt = now };
 
     /// <summary>One create was seen (or will never happen).</summary>
     public void CreationObserved(NamespacedName key)

@@ -8,14 +8,18 @@ namespace Sim.Controllers.Runtime;
 public static class SlowStart
 {
     /// <summary>Runs <paramref name="create"/> up to <paramref name="count"/> times in doubling batches.</summary>
-    public static async ValueTask<(int Succeeded, string? FirstError)> Batch(int count, int initialBatchSize, Func<ValueTask<string?>> create)
+    public static ValueTask<(int Succeeded, string? FirstError)> Batch(int count, int initialBatchSize, Func<ValueTask<string?>> create) =>
+        Batch(count, initialBatchSize, _ => create());
+
+    /// <summary>Runs <paramref name="create"/> for 0, 1, ... up to <paramref name="count"/> - 1 in doubling batches (each call is told which one it is).</summary>
+    public static async ValueTask<(int Succeeded, string? FirstError)> Batch(int count, int initialBatchSize, Func<int, ValueTask<string?>> create)
     {
         var remaining = count;
         var successes = 0;
         for (var batch = Math.Min(remaining, initialBatchSize); batch > 0; batch = (int)Math.Min(2L * batch, remaining))
         {
             var calls = new ValueTask<string?>[batch];
-            for (var i = 0; i < batch; i++) calls[i] = create();
+            for (var i = 0; i < batch; i++) calls[i] = create(count - remaining + i);
             string? error = null;
             foreach (var call in calls)
             {

@@ -92,7 +92,7 @@ public sealed class DefaultScheduler
         if (IsAssigned(pod))
         {
             // Terminal pods hold no resources (kube-scheduler's pod informer filters them out).
-            if (!IsTerminal(pod)) OnAssignedPodAdded(_cache.AddOrUpdatePod(pod, assumed: false));
+            if (!PodState.IsTerminal(pod)) OnAssignedPodAdded(_cache.AddOrUpdatePod(pod, assumed: false));
             return;
         }
         if (IsPendingForUs(pod)) _queue.Add(pod);
@@ -104,7 +104,7 @@ public sealed class DefaultScheduler
         {
             // Bound (by us or anyone): it leaves the queue; the informer confirms an assumed pod here.
             if (!IsAssigned(old)) _queue.Delete(KeyOf(pod));
-            if (!IsTerminal(pod))
+            if (!PodState.IsTerminal(pod))
             {
                 var cached = _cache.AddOrUpdatePod(pod, assumed: false);
                 if (!IsAssigned(old)) OnAssignedPodAdded(cached);
@@ -392,11 +392,9 @@ public sealed class DefaultScheduler
 
     private static bool IsAssigned(V1Pod pod) => !string.IsNullOrEmpty(pod.Spec?.NodeName);
 
-    private static bool IsTerminal(V1Pod pod) => pod.Status?.Phase is "Succeeded" or "Failed";
-
     /// <summary>Unbound, asking for this profile, not terminating and not finished.</summary>
     private bool IsPendingForUs(V1Pod pod) =>
-        !IsAssigned(pod) && pod.Spec.SchedulerName == _options.SchedulerName && pod.Metadata.DeletionTimestamp is null && !IsTerminal(pod);
+        !IsAssigned(pod) && pod.Spec.SchedulerName == _options.SchedulerName && pod.Metadata.DeletionTimestamp is null && !PodState.IsTerminal(pod);
 
     private static NamespacedName KeyOf(V1Pod pod) => new(pod.Metadata.NamespaceProperty ?? "", pod.Metadata.Name);
 }

@@ -20,6 +20,12 @@ public sealed record ApiError(int Code, string Reason, string Message)
     /// <summary>Field-level causes of an Invalid error.</summary>
     public IReadOnlyList<FieldError> Causes { get; init; } = [];
 
+    /// <summary>
+    /// The create was refused because its namespace is being deleted (Kubernetes' <c>NamespaceTerminating</c> status
+    /// cause): controllers neither record it as a failure nor retry it.
+    /// </summary>
+    public bool NamespaceTerminating { get; init; }
+
     /// <summary>Seconds after which a client may retry, for Timeout and TooManyRequests.</summary>
     public int? RetryAfterSeconds { get; init; }
 

@@ -46,7 +46,7 @@ public sealed partial class ApiServer
             var ns = _store.Get(ResourceKinds.Namespace, "", meta.NamespaceProperty!);
             if (ns is null) return ApiError.NotFound(ResourceKinds.Namespace, meta.NamespaceProperty!);
             if (ns.Metadata.DeletionTimestamp is not null)
-                return ApiError.Forbidden(kind, displayName, $"unable to create new content in namespace {meta.NamespaceProperty} because it is being terminated");
+                return ApiError.Forbidden(kind, displayName, $"unable to create new content in namespace {meta.NamespaceProperty} because it is being terminated") with { NamespaceTerminating = true };
         }
 
         // The uid is assigned first: some kinds derive fields from it (a Job's generated selector).
@@ -137,6 +137,10 @@ public sealed partial class ApiServer
             meta.GenerateName ??= old.GenerateName;
             meta.ManagedFields = null;
             meta.SelfLink = null;
+            // Read back from etcd, an emptied list is no list (Go's omitempty): a patch deleting the last owner
+            // reference or finalizer leaves the field absent, not [].
+            if (meta.OwnerReferences is { Count: 0 }) meta.OwnerReferences = null;
+            if (meta.Finalizers is { Count: 0 }) meta.Finalizers = null;
             strategy.Default(obj);
             strategy.PrepareForUpdate(obj, existing, Context);
         }

@@ -237,7 +237,7 @@ public sealed class Kubelet : SimProcess
         if (!_workers.TryGetValue(uid, out var worker))
         {
             // A pod already finished needs nothing from this kubelet (e.g. after a restart).
-            if (pod.Status?.Phase is "Succeeded" or "Failed" && pod.Metadata.DeletionTimestamp is null) return;
+            if (PodState.IsTerminal(pod) && pod.Metadata.DeletionTimestamp is null) return;
             worker = new PodWorker(this, pod);
             _workers[uid] = worker;
         }

@@ -77,7 +77,7 @@ internal sealed partial class PodWorker
         s.InitContainerStatuses = _init.Count == 0 ? null : _init.Select(c => c.ToStatus()).ToList();
         s.ContainerStatuses = _main.Select(c => c.ToStatus()).OrderBy(c => c.Name, StringComparer.Ordinal).ToList();
 
-        var terminal = s.Phase is "Succeeded" or "Failed";
+        var terminal = PodState.IsTerminal(s.Phase);
         var unready = _main.Where(c => !c.Ready).Select(c => c.Name).ToList();
         Conditions.SetPodCondition(s, "PodReadyToStartContainers", _sandboxReady && _stage != Stage.Done ? "True" : "False", null, null, now);
         if (initDone) Conditions.SetPodCondition(s, "Initialized", "True", null, null, now);

@@ -184,7 +184,7 @@ internal sealed class PodStrategy : KindStrategy<V1Pod>
         var period = requested ?? pod.Spec.TerminationGracePeriodSeconds ?? 0;
         // Pods never scheduled, or already finished, are deleted at once: no kubelet needs to stop anything.
         if (string.IsNullOrEmpty(pod.Spec.NodeName)) period = 0;
-        if (pod.Status?.Phase is "Succeeded" or "Failed") period = 0;
+        if (PodState.IsTerminal(pod)) period = 0;
         if (period < 0) period = 1;
         return period;
     }
