@@ -107,6 +107,22 @@ public class InputSafetyTests
     }
 
     [Fact]
+    public void ALongRunWithinTheLimitsStopsPromptlyWhenInterruptedMidway()
+    {
+        // Found by the fuzzer: the self-healing lesson with duration 100000m (69 days, within the 366-day limit) is a
+        // valid run of about 20 s; interrupted midway it must stop at its next checkpoint and say where it was.
+        var scenario = Cli.Write("name: long\nduration: 100000m\ncluster: {nodes: {count: 3}}\nsteps:\n  - at: 99999m\n    expect: [{pods: {}, count: 0}]\n");
+        using var interrupt = new CancellationTokenSource();
+        interrupt.CancelAfter(TimeSpan.FromMilliseconds(300));
+        var o = new StringWriter();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var exit = Commands.RunCommand.Run(scenario, null, "text", null, null, o, TextWriter.Null, colour: false, interrupt.Token);
+        Assert.Equal(130, exit);
+        Assert.InRange(clock.Elapsed.TotalSeconds, 0, 10);
+        Assert.Matches(@"run aborted: interrupted at \+\d+h\d\dm\d\d\.\d{3}s of \+1666h40m00\.000s", o.ToString());
+    }
+
+    [Fact]
     public void AScenarioWithoutExpectationsSaysItCheckedNothing()
     {
         var scenario = Cli.Write("name: quiet\nsteps:\n  - at: 0s\n    apply: {apiVersion: v1, kind: ConfigMap, metadata: {name: c}}\n");
