@@ -33,7 +33,7 @@ public sealed partial class DeploymentController
         }
         var (_, _, upError) = await ScaleAndRecord(newRs!, DeploymentUtil.Replicas(d), d);
         if (upError is not null) return ReconcileResult.Retry(upError);
-        if (DeploymentConditions.Complete(d, d.Status!)) await CleanupDeployment(old, d);
+        if (DeploymentConditions.Complete(d, d.Status!) && await CleanupDeployment(old, d) is { } cleanupError) return ReconcileResult.Retry(cleanupError);
         return await SyncRolloutStatus(await Refresh(all), await Refresh(newRs!), d);
     }
 

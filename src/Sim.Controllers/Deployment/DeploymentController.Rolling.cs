@@ -23,7 +23,7 @@ public sealed partial class DeploymentController
         if (downError is not null) return ReconcileResult.Retry(downError);
         if (scaledDown) return await SyncRolloutStatus(await Refresh(all), newRs is null ? null : await Refresh(newRs), d);
 
-        if (DeploymentConditions.Complete(d, d.Status!)) await CleanupDeployment(old, d);
+        if (DeploymentConditions.Complete(d, d.Status!) && await CleanupDeployment(old, d) is { } cleanupError) return ReconcileResult.Retry(cleanupError);
         return await SyncRolloutStatus(all, newRs, d);
     }
 

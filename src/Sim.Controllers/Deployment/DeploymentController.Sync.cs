@@ -119,8 +119,9 @@ public sealed partial class DeploymentController
                 $"Created new replica set \"{createdRs.Metadata.Name}\"", Context.Now));
             needsStatus = true;
         }
-        if (needsStatus) await WriteStatus(d);
         rsList.Add(createdRs);
+        // As upstream, the status write's error is the sync's: it requeues.
+        if (needsStatus && !await WriteStatus(d)) return (createdRs, "conflict updating deployment status");
         return (createdRs, null);
     }
 
@@ -152,7 +153,7 @@ public sealed partial class DeploymentController
         var (newRs, old, error) = await GetAllReplicaSetsAndSyncRevision(d, rsList, create: false);
         if (error is not null) return ReconcileResult.Retry(error);
         if (await Scale(d, newRs, old) is { } scaleError) return ReconcileResult.Retry(scaleError);
-        if (d.Spec.Paused == true) await CleanupDeployment(old, d);
+        if (d.Spec.Paused == true && await CleanupDeployment(old, d) is { } cleanupError) return ReconcileResult.Retry(cleanupError);
         return await SyncDeploymentStatus(All(old, newRs), newRs, d);
     }
 
@@ -269,13 +270,13 @@ public sealed partial class DeploymentController
         return false;
     }
 
-    /// <summary>Deletes the oldest scaled-down ReplicaSets beyond revisionHistoryLimit.</summary>
-    private async ValueTask CleanupDeployment(List<V1ReplicaSet> old, V1Deployment d)
+    /// <summary>Deletes the oldest scaled-down ReplicaSets beyond revisionHistoryLimit; a delete that fails (but not one that finds it gone) is the sync's error.</summary>
+    private async ValueTask<string?> CleanupDeployment(List<V1ReplicaSet> old, V1Deployment d)
     {
-        if (d.Spec.RevisionHistoryLimit is not { } limit) return;
+        if (d.Spec.RevisionHistoryLimit is not { } limit) return null;
         var cleanable = old.Where(r => r.Metadata.DeletionTimestamp is null).ToList();
         var diff = cleanable.Count - limit;
-        if (diff <= 0) return;
+        if (diff <= 0) return null;
         cleanable.Sort((a, b) =>
         {
             var c = DeploymentUtil.Revision(a).CompareTo(DeploymentUtil.Revision(b));
@@ -287,8 +288,10 @@ public sealed partial class DeploymentController
             if ((rs.Status?.Replicas ?? 0) != 0 || DeploymentUtil.Replicas(rs) != 0
                 || (rs.Metadata.Generation ?? 0) > (rs.Status?.ObservedGeneration ?? 0) || rs.Metadata.DeletionTimestamp is not null)
                 continue;
-            await Client.Delete<V1ReplicaSet>(rs.Metadata.NamespaceProperty, rs.Metadata.Name);
+            var deleted = await Client.Delete<V1ReplicaSet>(rs.Metadata.NamespaceProperty, rs.Metadata.Name);
+            if (!deleted.IsSuccess && !deleted.IsNotFound) return deleted.Error!.Message;
         }
+        return null;
     }
 
     private V1DeploymentStatus CalculateStatus(List<V1ReplicaSet> all, V1ReplicaSet? newRs, V1Deployment d)
