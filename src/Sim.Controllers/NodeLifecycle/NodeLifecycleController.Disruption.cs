@@ -1,3 +1,4 @@
+using Sim.Core.Kernel;
 using k8s.Models;
 using Sim.Core.Time;
 

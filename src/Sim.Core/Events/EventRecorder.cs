@@ -4,21 +4,26 @@ using Sim.Core.Api;
 using Sim.Core.Api.Client;
 using Sim.Core.Kernel;
 using Sim.Core.Serialization;
+using Sim.Core.Time;
 
 namespace Sim.Core.Events;
 
 /// <summary>
 /// Records core/v1 Events for one component, as client-go's event recorder does: named
-/// <c>&lt;object&gt;.&lt;hex unix nanoseconds&gt;</c>, with source and reporting fields, and identical repeats
-/// aggregated into one Event whose count and lastTimestamp grow. Recording never blocks the caller: the writes go
-/// out as work of the caller's lifetime (instantly when the API server is reached directly).
+/// <c>&lt;object&gt;.&lt;hex unix nanoseconds&gt;</c>, with source and reporting fields, passed through its
+/// <see cref="EventCorrelator"/> (identical repeats counted on one Event by a patch of count, lastTimestamp and message;
+/// similar ones combined past ten messages in ten minutes; 25 per source and object, then one every five minutes), and
+/// retried across network failures up to 12 times, 10 s apart (the server's refusals are final). Recording never blocks
+/// the caller: the writes go out as work of the caller's lifetime (instantly when the API server is reached directly).
 /// </summary>
 public sealed class EventRecorder
 {
-    private const int CacheSize = 4096;
+    private const int MaxTriesPerEvent = 12;
+    private static readonly SimDuration RetryDelay = SimDuration.FromSeconds(10);
+
     private readonly ApiClient _client;
     private readonly EventLoop _loop;
-    private readonly Dictionary<AggregationKey, Corev1Event> _seen = [];
+    private readonly EventCorrelator _correlator = new();
 
     // The last nanosecond taken per object at the current instant, so a burst of events about one object (a
     // ReplicaSet creating 100 pods) does not probe every name already taken.
@@ -48,83 +53,101 @@ public sealed class EventRecorder
     public void Warning(KubeObject involved, string reason, string message, string? fieldPath = null) =>
         Record(involved, "Warning", reason, message, fieldPath);
 
-    /// <summary>Records an event about <paramref name="involved"/>; an identical recent one is counted instead.</summary>
+    /// <summary>Records an event about <paramref name="involved"/>, correlated with the ones before it.</summary>
     public void Record(KubeObject involved, string type, string reason, string message, string? fieldPath = null) =>
         _loop.Current.Detach(RecordAsync(involved, type, reason, message, fieldPath));
 
     private async ValueTask RecordAsync(KubeObject involved, string type, string reason, string message, string? fieldPath)
     {
         var meta = involved.Metadata;
-        var reference = new V1ObjectReference
-        {
-            ApiVersion = involved.ApiVersion,
-            Kind = involved.Kind,
-            Name = meta.Name,
-            NamespaceProperty = meta.NamespaceProperty,
-            Uid = meta.Uid,
-            ResourceVersion = meta.ResourceVersion,
-            FieldPath = fieldPath,
-        };
-        var ns = string.IsNullOrEmpty(meta.NamespaceProperty) ? "default" : meta.NamespaceProperty;
-        var key = new AggregationKey(reference.Kind ?? "", ns, reference.Name ?? "", reference.Uid ?? "", fieldPath, type, reason, message);
         var now = _loop.Now;
-
-        if (_seen.TryGetValue(key, out var last))
+        var ns = string.IsNullOrEmpty(meta.NamespaceProperty) ? "default" : meta.NamespaceProperty;
+        var candidate = new Corev1Event
         {
-            // A repeat updates the recorder's own last copy, unconditionally (no resourceVersion), as client-go's
-            // correlator patches it: no read first. An Event expired meanwhile is written afresh.
-            var repeat = ModelCopy.Clone(last);
-            repeat.Metadata.ResourceVersion = null;
-            repeat.Count = (last.Count ?? 1) + 1;
-            repeat.LastTimestamp = now.ToKubeTime();
-            repeat.InvolvedObject.ResourceVersion = meta.ResourceVersion;
-            var updated = await _client.Update(repeat);
-            if (updated.IsSuccess)
+            Metadata = new V1ObjectMeta { Name = NameAt(ns, meta.Name ?? "", now), NamespaceProperty = ns },
+            InvolvedObject = new V1ObjectReference
             {
-                _seen[key] = updated.Value!;
+                ApiVersion = involved.ApiVersion,
+                Kind = involved.Kind,
+                Name = meta.Name,
+                NamespaceProperty = meta.NamespaceProperty,
+                Uid = meta.Uid,
+                ResourceVersion = meta.ResourceVersion,
+                FieldPath = fieldPath,
+            },
+            Reason = reason,
+            Message = message,
+            Type = type,
+            Count = 1,
+            FirstTimestamp = now.ToKubeTime(),
+            LastTimestamp = now.ToKubeTime(),
+            Source = new V1EventSource { Component = Component, Host = Host },
+            ReportingComponent = Component,
+            ReportingInstance = Host ?? "",
+        };
+        var correlated = _correlator.Correlate(candidate, now);
+        if (correlated.Skip) return;
+        var ev = correlated.Event!;
+        for (var attempt = 1; ; attempt++)
+        {
+            var written = correlated.Repeat ? await Repeat(ev) : await Create(ev);
+            if (written.IsSuccess)
+            {
+                _correlator.Stored(written.Value!, correlated.Key!);
                 return;
             }
-            _seen.Remove(key);
+            // recordToSink retries only what never reached the server; a refusal (AlreadyExists, a terminating
+            // namespace, invalid) is final.
+            if (written.Error!.Code != 0 || attempt == MaxTriesPerEvent) return;
+            await _loop.Delay(RetryDelay);
         }
+    }
 
+    // A repeat patches count, lastTimestamp and message of the Event it repeats; if that Event is gone (expired), it is
+    // created again under its old name with the count it has reached.
+    private async ValueTask<ApiResult<Corev1Event>> Repeat(Corev1Event ev)
+    {
+        var patch = new System.Text.Json.Nodes.JsonObject
+        {
+            ["count"] = ev.Count,
+            ["lastTimestamp"] = ev.LastTimestamp!.Value.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+            ["message"] = ev.Message,
+        };
+        var patched = await _client.Patch<Corev1Event>(ev.Metadata.NamespaceProperty, ev.Metadata.Name, PatchType.StrategicMerge, patch.ToJsonString());
+        if (!patched.IsNotFound) return patched;
+        return await _client.Create(ModelCopy.Clone(ev));
+    }
+
+    // A new Event is named after the object and the instant (makeEvent). Events about one object at one instant would
+    // share that name on KubeSim's exact clock (never on a real one), so each takes the next nanosecond after the last.
+    private string NameAt(string ns, string name, SimTime now)
+    {
         var nanos = now.UnixNanoseconds;
         if (_instant != nanos)
         {
             _instant = nanos;
             _takenAtInstant.Clear();
         }
-        var objectKey = (ns, reference.Name ?? "");
-        if (_takenAtInstant.TryGetValue(objectKey, out var taken)) nanos = taken + 1;
-        for (var attempt = 0; attempt < 1000; attempt++, nanos++)
-        {
-            // Events for one object at one instant share a timestamp: a name taken (by another component too) means
-            // the next nanosecond.
-            var name = $"{reference.Name}.{nanos.ToString("x", CultureInfo.InvariantCulture)}";
-            var ev = new Corev1Event
-            {
-                Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns },
-                InvolvedObject = reference,
-                Reason = reason,
-                Message = message,
-                Type = type,
-                Count = 1,
-                FirstTimestamp = now.ToKubeTime(),
-                LastTimestamp = now.ToKubeTime(),
-                Source = new V1EventSource { Component = Component, Host = Host },
-                ReportingComponent = Component,
-                ReportingInstance = Host ?? "",
-            };
-            var created = await _client.Create(ev);
-            if (created.IsAlreadyExists) continue;
-            if (created.IsSuccess)
-            {
-                _takenAtInstant[objectKey] = nanos;
-                if (_seen.Count >= CacheSize) _seen.Clear();
-                _seen[key] = created.Value!;
-            }
-            return;
-        }
+        if (_takenAtInstant.TryGetValue((ns, name), out var taken)) nanos = taken + 1;
+        _takenAtInstant[(ns, name)] = nanos;
+        return Name(name, nanos);
     }
 
-    private readonly record struct AggregationKey(string Kind, string Namespace, string Name, string Uid, string? FieldPath, string Type, string Reason, string Message);
+    private static string Name(string name, long nanos) => $"{name}.{nanos.ToString("x", CultureInfo.InvariantCulture)}";
+
+    // A name taken (by another component's Event at the same instant) moves to the next nanosecond.
+    private async ValueTask<ApiResult<Corev1Event>> Create(Corev1Event ev)
+    {
+        var involved = ev.InvolvedObject.Name ?? "";
+        var nanos = long.Parse(ev.Metadata.Name.AsSpan(ev.Metadata.Name.LastIndexOf('.') + 1), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+        ApiResult<Corev1Event> created = default;
+        for (var attempt = 0; attempt < 1000; attempt++, nanos++)
+        {
+            var attemptEvent = ModelCopy.Clone(ev);
+            attemptEvent.Metadata.Name = Name(involved, nanos);
+            created = await _client.Create(attemptEvent);
+            if (!created.IsAlreadyExists) return created;
+        }
+        return created;
+    }
 }

@@ -1,3 +1,4 @@
+using Sim.Core.Kernel;
 using Sim.Controllers.NodeLifecycle;
 using Sim.Core.Time;
 

@@ -1,9 +1,9 @@
 using Sim.Core.Time;
 
-namespace Sim.Controllers.NodeLifecycle;
+namespace Sim.Core.Kernel;
 
 /// <summary>
-/// client-go's <c>flowcontrol.NewTokenBucketRateLimiter</c> as the node lifecycle controller uses it: non-blocking
+/// client-go's <c>flowcontrol.NewTokenBucketRateLimiter</c> as the node lifecycle controller and the event spam filter use it: non-blocking
 /// <see cref="TryAccept"/> on a bucket that starts full, refills at <see cref="Qps"/> and holds at most a burst of
 /// tokens; a QPS of zero or less is <c>NewFakeNeverRateLimiter</c>, which accepts nothing.
 /// </summary>
@@ -11,7 +11,7 @@ namespace Sim.Controllers.NodeLifecycle;
 /// Kept as the instant the next token is due (a theoretical arrival time) in whole ticks, so that a token every 10 s
 /// lands on exactly 10 s instead of drifting with floating-point sums.
 /// </remarks>
-internal sealed class TokenBucketRateLimiter
+public sealed class TokenBucketRateLimiter
 {
     private readonly long _periodTicks;
     private readonly int _burst;
