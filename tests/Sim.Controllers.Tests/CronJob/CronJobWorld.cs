@@ -15,7 +15,10 @@ namespace Sim.Controllers.Tests.CronJob;
 /// </summary>
 internal sealed class CronJobWorld
 {
-    public ControllerHarness H { get; } = new(ctx => _ = new CronJobController(ctx));
+    /// <param name="start">Start the informers at once; otherwise the controller comes up when the test calls <c>H.Start()</c>.</param>
+    public CronJobWorld(bool start = true) => H = new ControllerHarness(ctx => _ = new CronJobController(ctx), start: start);
+
+    public ControllerHarness H { get; }
 
     public SimTime Now => H.Loop.Now;
 
