@@ -133,4 +133,17 @@ public class CronJobControllerTests
         Assert.Equal(At("2025-01-01T00:00:40Z").ToDateTime(), w.CronJob().Status.LastSuccessfulTime);
         Assert.Empty(w.Events("SawCompletedJob"));
     }
+
+    [Fact]
+    public void AScheduleThatNeverFires_IsWarnedInvalid_AndStartsNothing()
+    {
+        // robfig parses the 30th of February (so the API server takes it); the controller finds no two times.
+        var w = new CronJobWorld();
+        w.Create("0 0 30 2 *");
+        w.RunTo("2025-01-01T00:00:01Z");
+        var warning = Assert.Single(w.H.Events("InvalidSchedule"));
+        Assert.Equal(("Warning", "invalid schedule: 0 0 30 2 * : time difference between two schedules is less than 1 second"), (warning.Type, warning.Message));
+        w.RunTo("2025-03-01T00:00:00Z");
+        Assert.Empty(w.Jobs());
+    }
 }

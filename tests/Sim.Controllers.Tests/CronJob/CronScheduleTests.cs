@@ -72,8 +72,11 @@ public class CronScheduleTests
         Assert.Equal([next], Times(spec, "2025-01-01T00:00:00Z", 1));
 
     [Fact]
-    public void Next_NeverMatching_IsTheZeroTime() =>
+    public void Next_NeverMatching_IsTheZeroTime()
+    {
         Assert.Equal(SimTime.MinValue, Parse("0 0 30 2 *").Next(T("2025-01-01T00:00:00Z")));
+        Assert.Equal(SimTime.MinValue, Parse(", * * * *").Next(T("2025-01-01T00:00:00Z")));
+    }
 
     [Fact]
     public void Next_InNewYork_FollowsTheZonesHourAcrossDaylightSaving()

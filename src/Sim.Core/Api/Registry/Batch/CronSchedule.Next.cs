@@ -35,7 +35,9 @@ public sealed partial class CronSchedule
     private long NextSpec(long utc, TimeZoneInfo zone)
     {
         var clock = new GoClock(zone);
-        if (utc >= Horizon) return 0;
+        // A field left without values (",") never matches: robfig searches five years minute by minute to say so.
+        if (utc >= Horizon || (_minute & ~StarBit) == 0 || (_hour & ~StarBit) == 0 || (_month & ~StarBit) == 0
+            || ((_dom & ~StarBit) == 0 && (_dow & ~StarBit) == 0)) return 0;
         // The earliest possible time: the upcoming second.
         var t = utc + TicksPerSecond - utc % TicksPerSecond;
         var added = false;
