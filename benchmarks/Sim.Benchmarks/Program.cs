@@ -17,6 +17,11 @@ public static class Program
             IdleRun.Run(args);
             return;
         }
+        if (args.Length > 0 && args[0] == "cronjob")
+        {
+            CronJobRun.Run(args);
+            return;
+        }
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
     }
 }

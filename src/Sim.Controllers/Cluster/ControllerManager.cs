@@ -1,3 +1,4 @@
+using Sim.Controllers.CronJob;
 using Sim.Controllers.Deployment;
 using Sim.Controllers.GarbageCollector;
 using Sim.Controllers.Namespace;
@@ -32,6 +33,7 @@ public sealed class ControllerManager(ApiClient client, SimRandom random, Client
         _ = new NodeLifecycleController(context);
         _ = new TaintEvictionController(context);
         _ = new PodGCController(context);
+        _ = new CronJobController(context);
         context.Informers.Start();
         Context = context;
     }
