@@ -1,7 +1,7 @@
 namespace Sim.Core.Kernel;
 
 /// <summary>
-/// A <see cref="TimeProvider"/> over the virtual clock, for libraries that take one (Cronos callers, Polly, logging).
+/// A <see cref="TimeProvider"/> over the virtual clock, for libraries that take one (Polly, logging).
 /// Timers are not supported: schedule work on the <see cref="EventLoop"/> instead.
 /// </summary>
 public sealed class VirtualTimeProvider(ISimClock clock) : TimeProvider
