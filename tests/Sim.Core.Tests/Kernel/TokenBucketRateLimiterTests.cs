@@ -1,8 +1,7 @@
 using Sim.Core.Kernel;
-using Sim.Controllers.NodeLifecycle;
 using Sim.Core.Time;
 
-namespace Sim.Controllers.Tests.NodeLifecycle;
+namespace Sim.Core.Tests.Kernel;
 
 public class TokenBucketRateLimiterTests
 {
