@@ -276,6 +276,38 @@ public class JobLifecycleTests
     }
 
     [Fact]
+    public void PodFailurePolicy_IgnoreOnDisruptionTarget_ReplacesAnEvictedPodWithoutFailingTheJob()
+    {
+        var c = new TestCluster(2);
+        c.Apply(Jobs.Yaml("evictable", "sleep 600", spec: """
+            backoffLimit: 0
+            podFailurePolicy:
+              rules:
+              - action: Ignore
+                onPodConditions: [{type: DisruptionTarget}]
+            """));
+        c.Until(() => c.JobPods("evictable").Any(p => p.Status?.Phase == "Running"), 30);
+        var first = c.JobPods("evictable").Single();
+        var victim = first.Spec.NodeName;
+        NodeLifecycle.NodeFailure.CrashRightAfterRenewal(c, victim);
+        c.Until(() => NodeLifecycle.NodeFailure.Taint(c.Node(victim), NodeLifecycle.NodeFailure.Unreachable, "NoExecute") is not null, 120);
+        // kubectl taint nodes NODE node.kubernetes.io/out-of-service=nodeshutdown:NoExecute: the taint manager evicts
+        // the pod (DisruptionTarget), PodGC marks it Failed and force-deletes it.
+        var node = ModelCopy.Clone(c.Node(victim));
+        node.Spec.Taints.Add(new V1Taint { Key = "node.kubernetes.io/out-of-service", Value = "nodeshutdown", Effect = "NoExecute" });
+        c.Api.Update(node).Unwrap();
+        c.Until(() => c.JobPods("evictable").Any(p => p.Metadata.Name != first.Metadata.Name && p.Status?.Phase == "Running"), 120);
+
+        var job = c.Job("evictable");
+        Assert.Null(job.Status.Conditions);
+        Assert.Null(job.Status.Failed);
+        Assert.Equal(1, job.Status.Active);
+        Assert.NotEqual(victim, c.JobPods("evictable").Single(p => p.Metadata.Name != first.Metadata.Name).Spec.NodeName);
+        // The evicted pod was not left behind by its finalizer.
+        Assert.DoesNotContain(c.JobPods("evictable"), p => p.Metadata.Name == first.Metadata.Name);
+    }
+
+    [Fact]
     public void DeletingARunningJob_LeavesNoPodStuckOnTheTrackingFinalizer()
     {
         var c = new TestCluster();
