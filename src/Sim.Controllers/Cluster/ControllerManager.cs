@@ -1,12 +1,14 @@
 using Sim.Controllers.CronJob;
 using Sim.Controllers.Deployment;
 using Sim.Controllers.GarbageCollector;
+using Sim.Controllers.Job;
 using Sim.Controllers.Namespace;
 using Sim.Controllers.NodeLifecycle;
 using Sim.Controllers.PodGC;
 using Sim.Controllers.ReplicaSet;
 using Sim.Controllers.Runtime;
 using Sim.Controllers.TaintEviction;
+using Sim.Controllers.TtlAfterFinished;
 using Sim.Core.Kernel;
 
 namespace Sim.Controllers.Cluster;
@@ -33,6 +35,8 @@ public sealed class ControllerManager(ApiClient client, SimRandom random, Client
         _ = new NodeLifecycleController(context);
         _ = new TaintEvictionController(context);
         _ = new PodGCController(context);
+        _ = new JobController(context);
+        _ = new TtlAfterFinishedController(context);
         _ = new CronJobController(context);
         context.Informers.Start();
         Context = context;

@@ -13,9 +13,11 @@ public readonly record struct ClaimResult<T>(List<T> Claimed, string? Error);
 /// selects that are not being deleted, once a fresh read of the owner shows it still exists with the same uid and is
 /// not being deleted. Adoption and release are strategic merge patches with the object's uid as precondition, as
 /// upstream's <c>AdoptPod</c>/<c>ReleasePod</c> send them; an object gone meanwhile is passed over, any other error is
-/// kept for the caller to requeue.
+/// kept for the caller to requeue. An owner that tracks its objects with <paramref name="finalizers"/> (the Job
+/// controller's <c>batch.kubernetes.io/job-tracking</c>) adds them in the adopting patch and removes them in the releasing
+/// one, as upstream's manager built with finalizers does.
 /// </summary>
-public sealed class ControllerRefManager<T>(ApiClient client) where T : class, KubeObject
+public sealed class ControllerRefManager<T>(ApiClient client, IReadOnlyList<string>? finalizers = null) where T : class, KubeObject
 {
     /// <summary>
     /// Claims for <paramref name="owner"/>: <paramref name="controlled"/> are the objects whose controller reference
@@ -65,6 +67,13 @@ public sealed class ControllerRefManager<T>(ApiClient client) where T : class, K
         return new ClaimResult<T>(claimed, error);
     }
 
+    private JsonArray Finalizers()
+    {
+        var list = new JsonArray();
+        foreach (var f in finalizers!) list.Add(f);
+        return list;
+    }
+
     private static List<T> Sorted(List<T>? objects)
     {
         if (objects is null) return [];
@@ -103,6 +112,8 @@ public sealed class ControllerRefManager<T>(ApiClient client) where T : class, K
                 ["uid"] = obj.Metadata.Uid,
             },
         };
+        // finalizers merge as a set: the adopted object keeps its own and gains the owner's.
+        if (finalizers is { Count: > 0 }) patch["metadata"]!["finalizers"] = Finalizers();
         var result = await client.Patch<T>(obj.Metadata.NamespaceProperty, obj.Metadata.Name, PatchType.StrategicMerge, patch.ToJsonString());
         if (result.IsSuccess) return (result.Value, null);
         // Gone meanwhile: nothing to adopt. Anything else (someone else claimed it first, a transient error): requeue.
@@ -119,6 +130,7 @@ public sealed class ControllerRefManager<T>(ApiClient client) where T : class, K
                 ["uid"] = obj.Metadata.Uid,
             },
         };
+        if (finalizers is { Count: > 0 }) patch["metadata"]!["$deleteFromPrimitiveList/finalizers"] = Finalizers();
         var result = await client.Patch<T>(obj.Metadata.NamespaceProperty, obj.Metadata.Name, PatchType.StrategicMerge, patch.ToJsonString());
         // Gone, recreated under another uid, or no longer referencing the owner: nothing to release.
         // (The API server refuses a uid that is not the stored one as a failed precondition.)

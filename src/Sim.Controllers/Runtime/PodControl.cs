@@ -41,7 +41,14 @@ public sealed class PodControl(ApiClient client, EventRecorder events, Controlle
     /// slow-start batches, after the caller raised the expectation by as many. Each create that fails or is never made
     /// lowers it again, except where the namespace is being deleted. Returns the first error, or null.
     /// </summary>
-    public async ValueTask<string?> CreateMany(NamespacedName key, KubeObject owner, int count, Func<int, V1Pod> make)
+    public async ValueTask<string?> CreateMany(NamespacedName key, KubeObject owner, int count, Func<int, V1Pod> make) =>
+        (await CreateManyCounted(key, owner, count, make)).FirstError;
+
+    /// <summary>
+    /// <see cref="CreateMany"/>, also telling how many pods were created (a refusal because the namespace is being deleted
+    /// counts as created, as upstream's Job controller counts it), for owners whose status counts them at once.
+    /// </summary>
+    public async ValueTask<(int Created, string? FirstError)> CreateManyCounted(NamespacedName key, KubeObject owner, int count, Func<int, V1Pod> make)
     {
         var (succeeded, error) = await SlowStart.Batch(count, 1, async i =>
         {
@@ -52,7 +59,7 @@ public sealed class PodControl(ApiClient client, EventRecorder events, Controlle
         });
         // Creates that failed or were skipped will not be observed: lower the expectation by as many.
         for (var i = succeeded; i < count; i++) expectations.CreationObserved(key);
-        return error;
+        return (succeeded, error);
     }
 
     /// <summary>

@@ -30,12 +30,16 @@ public readonly record struct ReconcileResult(SimDuration? RequeueAfter, string?
 /// </summary>
 public abstract class Reconciler
 {
-    /// <summary>A reconciler named <paramref name="component"/> whose queue runs on <paramref name="context"/>'s loop with <paramref name="workers"/> workers, retrying failures after at most <paramref name="maxRetryDelay"/>.</summary>
-    protected Reconciler(ControllerContext context, string component, SimDuration? maxRetryDelay = null, int workers = 5)
+    /// <summary>
+    /// A reconciler named <paramref name="component"/> whose queue runs on <paramref name="context"/>'s loop with
+    /// <paramref name="workers"/> workers, retrying failures after <paramref name="baseRetryDelay"/> (the queue's default
+    /// when null) doubling to at most <paramref name="maxRetryDelay"/>.
+    /// </summary>
+    protected Reconciler(ControllerContext context, string component, SimDuration? maxRetryDelay = null, int workers = 5, SimDuration? baseRetryDelay = null)
     {
         Context = context;
         Client = context.ClientFor(component);
-        Queue = new WorkQueue<NamespacedName>(context.Loop, Process, maxRetryDelay, workers);
+        Queue = new WorkQueue<NamespacedName>(context.Loop, Process, maxRetryDelay, workers, baseRetryDelay);
     }
 
     /// <summary>Shared machinery: loop, informers, clock.</summary>

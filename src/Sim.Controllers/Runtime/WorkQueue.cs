@@ -8,7 +8,7 @@ namespace Sim.Controllers.Runtime;
 /// once; a key is never processed twice at a time (queued while in process, it runs again when that finishes); at
 /// most <c>workers</c> keys are in process at once, as a controller's worker goroutines; each key starts in its own
 /// loop step, after the instant's other work (so a burst of changes is seen as one); failures retry with per-key
-/// exponential backoff (5 ms doubling to 1000 s unless the controller caps it lower) until forgotten. The queue's
+/// exponential backoff (5 ms doubling to 1000 s unless the controller sets other bounds) until forgotten. The queue's
 /// work belongs to the lifetime of the process that adds to it.
 /// </summary>
 public sealed class WorkQueue<TKey> where TKey : notnull
@@ -19,6 +19,7 @@ public sealed class WorkQueue<TKey> where TKey : notnull
     private readonly EventLoop _loop;
     private readonly Func<TKey, ValueTask> _process;
     private readonly SimDuration _maxDelay;
+    private readonly SimDuration _baseDelay;
     private readonly int _workers;
     private readonly HashSet<TKey> _dirty = [];
     private readonly HashSet<TKey> _processing = [];
@@ -26,12 +27,16 @@ public sealed class WorkQueue<TKey> where TKey : notnull
     private readonly Dictionary<TKey, int> _failures = [];
     private readonly Dictionary<TKey, SimTime> _waiting = [];
 
-    /// <summary>A queue processing keys with <paramref name="process"/> on up to <paramref name="workers"/> workers, retrying failures after at most <paramref name="maxDelay"/> (default 1000 s).</summary>
-    public WorkQueue(EventLoop loop, Func<TKey, ValueTask> process, SimDuration? maxDelay = null, int workers = 1)
+    /// <summary>
+    /// A queue processing keys with <paramref name="process"/> on up to <paramref name="workers"/> workers, retrying
+    /// failures after <paramref name="baseDelay"/> (default 5 ms) doubling to at most <paramref name="maxDelay"/> (default 1000 s).
+    /// </summary>
+    public WorkQueue(EventLoop loop, Func<TKey, ValueTask> process, SimDuration? maxDelay = null, int workers = 1, SimDuration? baseDelay = null)
     {
         _loop = loop;
         _process = process;
         _maxDelay = maxDelay ?? DefaultMaxDelay;
+        _baseDelay = baseDelay ?? BaseDelay;
         _workers = Math.Max(1, workers);
     }
 
@@ -117,7 +122,7 @@ public sealed class WorkQueue<TKey> where TKey : notnull
     {
         var failures = _failures.GetValueOrDefault(key);
         _failures[key] = failures + 1;
-        var delay = BaseDelay.Ticks * Math.Pow(2, Math.Min(failures, 40));
+        var delay = _baseDelay.Ticks * Math.Pow(2, Math.Min(failures, 40));
         AddAfter(key, new SimDuration((long)Math.Min(delay, _maxDelay.Ticks)));
     }
 

@@ -41,6 +41,10 @@ internal sealed class JobStrategy : KindStrategy<V1Job>
         spec.Suspend ??= false;
         spec.PodReplacementPolicy ??= spec.PodFailurePolicy is not null ? "Failed" : "TerminatingOrFailed";
         spec.ManualSelector ??= null;
+        // SetDefaults_Job: a pod failure policy's condition pattern without a status matches the condition being True.
+        foreach (var rule in spec.PodFailurePolicy?.Rules ?? [])
+            foreach (var pattern in rule?.OnPodConditions ?? [])
+                if (pattern is not null && string.IsNullOrEmpty(pattern.Status)) pattern.Status = "True";
         PodSpecDefaults.Apply(spec.Template?.Spec);
     }
 
@@ -76,6 +80,8 @@ internal sealed class JobStrategy : KindStrategy<V1Job>
         foreach (var e in Registry.Validate.NonNegative(path + ".backoffLimit", spec.BackoffLimit)) yield return e;
         foreach (var e in Registry.Validate.NonNegative(path + ".activeDeadlineSeconds", spec.ActiveDeadlineSeconds)) yield return e;
         foreach (var e in Registry.Validate.NonNegative(path + ".ttlSecondsAfterFinished", spec.TtlSecondsAfterFinished)) yield return e;
+        foreach (var e in Registry.Validate.NonNegative(path + ".backoffLimitPerIndex", spec.BackoffLimitPerIndex)) yield return e;
+        foreach (var e in Registry.Validate.NonNegative(path + ".maxFailedIndexes", spec.MaxFailedIndexes)) yield return e;
         if (spec.CompletionMode is { } mode && mode is not ("NonIndexed" or "Indexed"))
             yield return FieldError.NotSupported(path + ".completionMode", mode, "NonIndexed", "Indexed");
         if (spec.CompletionMode == "Indexed" && spec.Completions is null)
@@ -89,6 +95,9 @@ internal sealed class JobStrategy : KindStrategy<V1Job>
         // Upstream words it as Required whatever the value (defaulting has made a missing one Always by now).
         if (spec.Template?.Spec?.RestartPolicy is not ("OnFailure" or "Never"))
             yield return FieldError.Required(path + ".template.spec.restartPolicy", "valid values: \"OnFailure\", \"Never\"");
+        // The Job controller reads a pod failure policy off pods that ended Failed: a pod restarting in place never does.
+        else if (spec.PodFailurePolicy is not null && spec.Template.Spec.RestartPolicy != "Never")
+            yield return FieldError.Invalid(path + ".template.spec.restartPolicy", spec.Template.Spec.RestartPolicy, "only \"Never\" is supported when podFailurePolicy is specified");
     }
 
     protected override IEnumerable<FieldError> ValidateUpdate(V1Job job, V1Job old)
