@@ -146,6 +146,8 @@ internal sealed partial class RaftTestNetwork
         if (m.Node is not { } node) return false;
         var accepted = node.Propose(data);
         AfterCall(m, $"propose {data} -> {accepted}");
+        // The host handles the Ready at once (a slow disk may delay it, as for any Ready).
+        if (Options.DeferReadyRate == 0 || _random.NextDouble() >= Options.DeferReadyRate) HandleReady(m);
         return accepted;
     }
 
@@ -204,9 +206,11 @@ internal sealed partial class RaftTestNetwork
     private void Send(Member from, RaftMessage message)
     {
         Sent[message.Type] = Sent.GetValueOrDefault(message.Type) + 1;
-        if (Filter is { } filter && !filter(message)) return;
-        if (Options.DropRate > 0 && _random.NextDouble() < Options.DropRate)
+        var lost = (Filter is { } filter && !filter(message))
+            || (Options.DropRate > 0 && _random.NextDouble() < Options.DropRate);
+        if (lost)
         {
+            // A snapshot's fate is always reported, as etcd's transport does; without it the leader waits forever.
             if (message.Type == RaftMessageType.MsgSnap) from.Node?.ReportSnapshot(message.To, succeeded: false);
             return;
         }
