@@ -26,6 +26,10 @@ internal sealed record RaftNetworkOptions
 
     public bool PreVote { get; init; } = true;
 
+    public int MaxEntriesPerMessage { get; init; } = 1024;
+
+    public int MaxInflightMessages { get; init; } = 512;
+
     public bool CheckQuorum { get; init; } = true;
 }
 
@@ -63,6 +67,8 @@ internal sealed partial class RaftTestNetwork
             Peers = peers,
             PreVote = Options.PreVote,
             CheckQuorum = Options.CheckQuorum,
+            MaxEntriesPerMessage = Options.MaxEntriesPerMessage,
+            MaxInflightMessages = Options.MaxInflightMessages,
         })).ToImmutableArray();
         foreach (var m in Members)
         {
@@ -81,6 +87,9 @@ internal sealed partial class RaftTestNetwork
     public long Now { get; private set; }
 
     public long Ticks => Now / Options.StepsPerTick;
+
+    /// <summary>Turns off drops, duplicates and slow disks (a liveness phase after the faults).</summary>
+    public bool Calm { get; set; }
 
     /// <summary>A message filter for targeted tests: false drops the message.</summary>
     public Func<RaftMessage, bool>? Filter { get; set; }
@@ -113,7 +122,7 @@ internal sealed partial class RaftTestNetwork
         foreach (var m in Members)
         {
             if (m.Node is null) continue;
-            if (Options.DeferReadyRate > 0 && _random.NextDouble() < Options.DeferReadyRate) continue;
+            if (!Calm && Options.DeferReadyRate > 0 && _random.NextDouble() < Options.DeferReadyRate) continue;
             HandleReady(m);
         }
         CheckInvariants();
@@ -147,7 +156,7 @@ internal sealed partial class RaftTestNetwork
         var accepted = node.Propose(data);
         AfterCall(m, $"propose {data} -> {accepted}");
         // The host handles the Ready at once (a slow disk may delay it, as for any Ready).
-        if (Options.DeferReadyRate == 0 || _random.NextDouble() >= Options.DeferReadyRate) HandleReady(m);
+        if (Calm || Options.DeferReadyRate == 0 || _random.NextDouble() >= Options.DeferReadyRate) HandleReady(m);
         return accepted;
     }
 
@@ -207,7 +216,7 @@ internal sealed partial class RaftTestNetwork
     {
         Sent[message.Type] = Sent.GetValueOrDefault(message.Type) + 1;
         var lost = (Filter is { } filter && !filter(message))
-            || (Options.DropRate > 0 && _random.NextDouble() < Options.DropRate);
+            || (!Calm && Options.DropRate > 0 && _random.NextDouble() < Options.DropRate);
         if (lost)
         {
             // A snapshot's fate is always reported, as etcd's transport does; without it the leader waits forever.
@@ -215,7 +224,7 @@ internal sealed partial class RaftTestNetwork
             return;
         }
         Enqueue(message);
-        if (Options.DuplicateRate > 0 && _random.NextDouble() < Options.DuplicateRate) Enqueue(message);
+        if (!Calm && Options.DuplicateRate > 0 && _random.NextDouble() < Options.DuplicateRate) Enqueue(message);
     }
 
     private void Enqueue(RaftMessage message)
@@ -254,6 +263,7 @@ internal sealed partial class RaftTestNetwork
             var rd = node.Ready();
             m.Storage.Save(rd);
             CheckPersisted(m);
+            if (!rd.Entries.IsEmpty) CheckNewEntries(m, rd.Entries);
             foreach (var msg in rd.Messages) Send(m, msg);
             if (rd.Snapshot is { } snapshot) InstallSnapshot(m, snapshot);
             foreach (var e in rd.CommittedEntries) Apply(m, e);
@@ -321,6 +331,9 @@ internal sealed partial class RaftTestNetwork
         public ulong LastCommit { get; set; }
         public ulong PersistedTerm { get; set; }
         public ulong PersistedVote { get; set; }
+        public RaftNode? VerifiedNode { get; set; }
+        public ulong VerifiedTerm { get; set; }
+        public ulong VerifiedUpTo { get; set; }
         public bool IsUp => Node is not null;
     }
 }
