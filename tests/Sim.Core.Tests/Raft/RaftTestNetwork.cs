@@ -51,7 +51,7 @@ internal sealed partial class RaftTestNetwork
     private readonly PriorityQueue<RaftMessage, (long Due, long Seq)> _wire = new();
     private readonly Dictionary<ulong, ulong> _leaderOfTerm = [];
     private readonly List<CommittedRecord> _committed = []; // index i at [i - 1]
-    private readonly Queue<string> _trace = new();
+    private readonly Queue<(long Step, object What)> _trace = new(); // formatted only when a check fails
     private long _sequence;
     private bool _logsChanged;
 
@@ -242,7 +242,7 @@ internal sealed partial class RaftTestNetwork
         var delivered = to.Node is not null && to.Group == from.Group;
         if (delivered)
         {
-            if (message.Type is not (RaftMessageType.MsgHeartbeat or RaftMessageType.MsgHeartbeatResp)) Note($"deliver {message}");
+            if (message.Type is not (RaftMessageType.MsgHeartbeat or RaftMessageType.MsgHeartbeatResp)) Note(message);
             to.Node!.Step(message);
             AfterCall(to, message.ToString());
         }
@@ -307,14 +307,15 @@ internal sealed partial class RaftTestNetwork
         }
     }
 
-    private void Note(string line)
+    private void Note(object what)
     {
-        _trace.Enqueue($"[{Now}] {line}");
+        _trace.Enqueue((Now, what));
         if (_trace.Count > 80) _trace.Dequeue();
     }
 
     internal RaftInvariantViolation Fail(string what) =>
-        throw new RaftInvariantViolation($"seed {Seed}, step {Now} (tick {Ticks}): {what}\nrecent events:\n{string.Join("\n", _trace)}");
+        throw new RaftInvariantViolation($"seed {Seed}, step {Now} (tick {Ticks}): {what}\nrecent events:\n"
+            + string.Join("\n", _trace.Select(t => $"[{t.Step}] {(t.What is RaftMessage m ? $"deliver {m}" : t.What)}")));
 
     /// <summary>One member: its stable storage (kept across crashes) and, while it runs, its node and state machine.</summary>
     internal sealed class Member(ulong id, RaftConfig config)
