@@ -2,7 +2,10 @@ using Sim.Controllers.Deployment;
 using Sim.Controllers.GarbageCollector;
 using Sim.Controllers.Namespace;
 using Sim.Controllers.NodeLifecycle;
+using Sim.Controllers.PersistentVolume;
 using Sim.Controllers.PodGC;
+using Sim.Controllers.PvcProtection;
+using Sim.Controllers.PvProtection;
 using Sim.Controllers.ReplicaSet;
 using Sim.Controllers.Runtime;
 using Sim.Controllers.TaintEviction;
@@ -32,6 +35,12 @@ public sealed class ControllerManager(ApiClient client, SimRandom random, Client
         _ = new NodeLifecycleController(context);
         _ = new TaintEvictionController(context);
         _ = new PodGCController(context);
+        _ = new PersistentVolumeController(context);
+        _ = new PvcProtectionController(context);
+        _ = new PvProtectionController(context);
+        // The provisioners of the StorageClasses the cluster starts with (pods of their own in a real cluster).
+        _ = new ExternalProvisioner(context, new MinikubeHostPathProvisioner(context.Random.Fork("storage-provisioner")));
+        _ = new ExternalProvisioner(context, new LonghornCsiProvisioner(context.Now));
         context.Informers.Start();
         Context = context;
     }
