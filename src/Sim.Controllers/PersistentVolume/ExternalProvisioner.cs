@@ -27,7 +27,10 @@ public sealed class ExternalProvisioner : Reconciler
     private readonly Informer<V1PersistentVolumeClaim> _claims;
     private readonly Informer<V1PersistentVolume> _volumes;
     private readonly Informer<V1StorageClass> _classes;
-    private readonly Informer<V1Node> _nodes;
+    // The library's rate limiter: a failing key is retried after 15 s, doubling up to 1000 s.
+    private static readonly SimDuration RetryBase = SimDuration.FromSeconds(15);
+    private static readonly SimDuration RetryMax = SimDuration.FromSeconds(1000);
+    private readonly Dictionary<NamespacedName, int> _failures = [];
 
     /// <summary>The finalizer the CSI external-provisioner puts on the Delete volumes it makes (HonorPVReclaimPolicy).</summary>
     public const string DeletionProtectionFinalizer = "external-provisioner.volume.kubernetes.io/finalizer";
@@ -48,15 +51,24 @@ public sealed class ExternalProvisioner : Reconciler
         _volumes.Added += Enqueue;
         _volumes.Updated += (_, v) => Enqueue(v);
         _classes = context.Informers.For<V1StorageClass>();
-        _nodes = context.Informers.For<V1Node>();
     }
 
     /// <summary>The source of its events (<c>PROVISIONER_HOST_UUID</c>).</summary>
     public string EventSource { get; }
 
     /// <inheritdoc />
-    protected override ValueTask<ReconcileResult> Reconcile(NamespacedName key) =>
-        key.Namespace.Length == 0 ? SyncVolume(key.Name) : SyncClaim(key);
+    protected override async ValueTask<ReconcileResult> Reconcile(NamespacedName key)
+    {
+        var result = key.Namespace.Length == 0 ? await SyncVolume(key.Name) : await SyncClaim(key);
+        if (result.Error is null)
+        {
+            _failures.Remove(key);
+            return result;
+        }
+        var failures = _failures.GetValueOrDefault(key);
+        _failures[key] = failures + 1;
+        return ReconcileResult.After(SimDuration.Min(RetryBase * (1L << Math.Min(failures, 10)), RetryMax));
+    }
 
     // shouldProvision: an unbound claim annotated for this provisioner; for a delayed class, with a selected node.
     private bool ShouldProvision(V1PersistentVolumeClaim claim)

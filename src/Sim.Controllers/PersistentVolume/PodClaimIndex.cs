@@ -12,7 +12,8 @@ internal static class PodClaimIndex
     private const string Name = "pod-pvc";
 
     /// <summary>Adds the index to the shared pod informer (before it starts).</summary>
-    public static void AddTo(Informer<V1Pod> pods) => pods.AddIndex(Name, Keys);
+    // A pod's volumes are immutable: an update of the same pod keeps its keys.
+    public static void AddTo(Informer<V1Pod> pods) => pods.AddIndex(Name, Keys, static (a, b) => a.Metadata.Uid == b.Metadata.Uid);
 
     /// <summary>The keys of the claims a pod's volumes use.</summary>
     public static string[] Keys(V1Pod pod)

@@ -90,4 +90,25 @@ public class ReclaimTests
         h.Delete<V1PersistentVolumeClaim>("data");
         h.Until(() => h.FindPv(pvName) is null, 1);
     }
+
+    [Fact]
+    public void AClaimWhoseVolumeIsGone_IsLost()
+    {
+        var h = Create();
+        h.Apply<V1PersistentVolume>(Volume("disk", "1Gi"));
+        h.For(1);
+        h.Apply<V1PersistentVolumeClaim>(Claim("data", "1Gi", "manual"));
+        h.Until(() => h.Pvc("data").Status.Phase == "Bound", 1);
+        // Forced away: the finalizer removed by hand, then deleted.
+        var pv = Sim.Core.Serialization.ModelCopy.Clone(h.Pv("disk"));
+        pv.Metadata.Finalizers = null;
+        h.Kubectl.Update(pv).Unwrap();
+        h.Delete<V1PersistentVolume>("disk", null);
+        h.For(1);
+        Assert.Equal("Lost", h.Pvc("data").Status.Phase);
+        Assert.Equal([("Warning", "ClaimLost", "persistentvolume-controller", "Bound claim has lost its PersistentVolume. Data on the volume is lost!", 1)], h.EventsOf("PersistentVolumeClaim", "data"));
+        // Lost is for good: later syncs say nothing more.
+        h.For(30);
+        Assert.Equal(1, h.EventsOf("PersistentVolumeClaim", "data").Single().Count);
+    }
 }
