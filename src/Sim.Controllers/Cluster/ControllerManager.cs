@@ -4,7 +4,10 @@ using Sim.Controllers.GarbageCollector;
 using Sim.Controllers.Job;
 using Sim.Controllers.Namespace;
 using Sim.Controllers.NodeLifecycle;
+using Sim.Controllers.PersistentVolume;
 using Sim.Controllers.PodGC;
+using Sim.Controllers.PvcProtection;
+using Sim.Controllers.PvProtection;
 using Sim.Controllers.ReplicaSet;
 using Sim.Controllers.Runtime;
 using Sim.Controllers.TaintEviction;
@@ -38,6 +41,12 @@ public sealed class ControllerManager(ApiClient client, SimRandom random, Client
         _ = new JobController(context);
         _ = new TtlAfterFinishedController(context);
         _ = new CronJobController(context);
+        _ = new PersistentVolumeController(context);
+        _ = new PvcProtectionController(context);
+        _ = new PvProtectionController(context);
+        // The provisioners of the StorageClasses the cluster starts with (pods of their own in a real cluster).
+        _ = new ExternalProvisioner(context, new MinikubeHostPathProvisioner(context.Random.Fork("storage-provisioner")));
+        _ = new ExternalProvisioner(context, new LonghornCsiProvisioner(context.Now));
         context.Informers.Start();
         Context = context;
     }

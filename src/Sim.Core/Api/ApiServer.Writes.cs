@@ -125,6 +125,7 @@ public sealed partial class ApiServer
             if (strategy.StatusUpdateCarriesAnnotations) copy.Metadata.Annotations = annotations;
             obj = copy;
             meta = obj.Metadata;
+            strategy.PrepareForStatusUpdate(obj, existing, Context);
         }
         else
         {
@@ -154,6 +155,7 @@ public sealed partial class ApiServer
             && meta.Finalizers.Except(old.Finalizers).Any())
             errors.Add(FieldError.Forbidden("metadata.finalizers", "no new finalizers can be added if the object is being deleted, found new finalizers " + GoValue.Format(new GoLiteral("[]string{" + string.Join(", ", meta.Finalizers.Except(old.Finalizers).Select(f => GoValue.Quote(f))) + "}"))));
         if (errors.Count > 0) return ApiError.Invalid(kind, name, errors);
+        if (!statusOnly && strategy.AdmitUpdate(obj, existing, Context) is { } refused) return refused;
 
         if (kind.HasGeneration && !statusOnly && strategy.ChangesGeneration(obj, existing))
             meta.Generation = (old.Generation ?? 0) + 1;

@@ -2,7 +2,10 @@ using k8s.Models;
 
 namespace Sim.Core.Api;
 
-/// <summary>What kube-apiserver creates at start: the system namespaces and the <c>kubernetes</c> Service.</summary>
+/// <summary>
+/// What exists when the cluster starts: what kube-apiserver creates (the system namespaces, the <c>kubernetes</c>
+/// Service, the system PriorityClasses) and the StorageClasses of contracts.md.
+/// </summary>
 internal static class Bootstrap
 {
     public static readonly string[] SystemNamespaces = ["default", "kube-node-lease", "kube-public", "kube-system"];
@@ -27,5 +30,7 @@ internal static class Bootstrap
         }).Unwrap();
         // The scheduling/bootstrap-system-priority-classes post-start hook.
         foreach (var pc in Registry.Scheduling.PriorityClassStrategy.Builtin()) server.Create(pc).Unwrap();
+        // Installed with the cluster by its distribution (addons, charts), before any workload.
+        foreach (var sc in Registry.Storage.StorageClassStrategy.AtStart()) server.Create(sc).Unwrap();
     }
 }

@@ -70,6 +70,16 @@ internal abstract class KindStrategy
 
     /// <summary>Checks run before a DELETE is accepted (e.g. namespaces that cannot be deleted).</summary>
     public virtual ApiError? CheckDelete(KubeObject obj) => null;
+
+    /// <summary>
+    /// Validating admission of an UPDATE of the main resource that depends on other objects (PersistentVolumeClaimResize
+    /// reading the claim's StorageClass): null to admit, or the refusal. Runs after validation, as validating admission
+    /// runs after the registry's checks.
+    /// </summary>
+    public virtual ApiError? AdmitUpdate(KubeObject obj, KubeObject old, StrategyContext ctx) => null;
+
+    /// <summary>Preparation of a status write (a PersistentVolume's lastPhaseTransitionTime).</summary>
+    public virtual void PrepareForStatusUpdate(KubeObject obj, KubeObject old, StrategyContext ctx) { }
 }
 
 /// <summary>A <see cref="KindStrategy"/> over one model type.</summary>
@@ -86,6 +96,8 @@ internal abstract class KindStrategy<T> : KindStrategy where T : class, KubeObje
     public sealed override long? GracePeriodSeconds(KubeObject obj, long? requested) => GracePeriodSeconds((T)obj, requested);
     public sealed override string? FieldValue(KubeObject obj, string field) => FieldValue((T)obj, field);
     public sealed override bool ChangesGeneration(KubeObject obj, KubeObject old) => ChangesGeneration((T)obj, (T)old);
+    public sealed override ApiError? AdmitUpdate(KubeObject obj, KubeObject old, StrategyContext ctx) => AdmitUpdate((T)obj, (T)old, ctx);
+    public sealed override void PrepareForStatusUpdate(KubeObject obj, KubeObject old, StrategyContext ctx) => PrepareForStatusUpdate((T)obj, (T)old, ctx);
 
     public sealed override bool ConvertsFieldLabels { get; }
 
@@ -101,6 +113,8 @@ internal abstract class KindStrategy<T> : KindStrategy where T : class, KubeObje
     protected virtual long? GracePeriodSeconds(T obj, long? requested) => null;
     protected virtual string? FieldValue(T obj, string field) => null;
     protected virtual bool ChangesGeneration(T obj, T old) => base.ChangesGeneration(obj, old);
+    protected virtual ApiError? AdmitUpdate(T obj, T old, StrategyContext ctx) => null;
+    protected virtual void PrepareForStatusUpdate(T obj, T old, StrategyContext ctx) { }
 }
 
 /// <summary>What a strategy may consult: the clock and the server's current state (for admission-like defaults).</summary>

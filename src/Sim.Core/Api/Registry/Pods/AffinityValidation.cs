@@ -44,7 +44,7 @@ internal static class AffinityValidation
             foreach (var e in PodTerms(anti.RequiredDuringSchedulingIgnoredDuringExecution, anti.PreferredDuringSchedulingIgnoredDuringExecution, path + ".podAntiAffinity")) yield return e;
     }
 
-    private static IEnumerable<FieldError> NodeSelectorTerm(V1NodeSelectorTerm? term, string path)
+    internal static IEnumerable<FieldError> NodeSelectorTerm(V1NodeSelectorTerm? term, string path)
     {
         for (var j = 0; j < (term?.MatchExpressions?.Count ?? 0); j++)
         {
