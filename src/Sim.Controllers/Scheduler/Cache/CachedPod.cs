@@ -35,7 +35,18 @@ internal sealed class CachedPod
         ReferenceEquals(Pod.Metadata.Labels, pod.Metadata.Labels) &&
         Terminating == pod.Metadata.DeletionTimestamp is not null;
 
-    /// <summary>Takes a newer version for which <see cref="IsSameAccounting"/> holds.</summary>
+    /// <summary>
+    /// Whether <paramref name="pod"/> is the answer to this scheduler's binding of the pod it assumed: bound to the same
+    /// node, with the same labels and terminating state. What else the cache computed (requests, ports, affinity,
+    /// priority) is immutable in a pod spec.
+    /// </summary>
+    public bool IsBindingOf(V1Pod pod, bool assumed) =>
+        Assumed && assumed &&
+        NodeName == pod.Spec.NodeName &&
+        Terminating == pod.Metadata.DeletionTimestamp is not null &&
+        Framework.Events.SameLabels(Pod.Metadata.Labels, pod.Metadata.Labels);
+
+    /// <summary>Takes a newer version for which <see cref="IsSameAccounting"/> or <see cref="IsBindingOf"/> holds.</summary>
     public void Refresh(V1Pod pod) => Pod = pod;
 
     /// <summary>Bound by this scheduler, not yet seen bound through the informer.</summary>

@@ -143,8 +143,9 @@ internal sealed class SchedulerCache
     /// <summary>Adds a bound pod, or replaces the cached version of it (the informer confirming an assumed pod).</summary>
     public CachedPod AddOrUpdatePod(V1Pod pod, bool assumed)
     {
-        // Status changes (most updates) leave the node's totals and the spreading counts as they are.
-        if (_pods.TryGetValue(pod.Metadata.Uid ?? "", out var existing) && existing.IsSameAccounting(pod, assumed))
+        // Status changes (most updates), and the binding of a pod assumed on its node, leave the node's totals and the
+        // spreading counts as they are.
+        if (_pods.TryGetValue(pod.Metadata.Uid ?? "", out var existing) && (existing.IsSameAccounting(pod, assumed) || existing.IsBindingOf(pod, assumed)))
         {
             existing.Refresh(pod);
             return existing;
