@@ -1,5 +1,6 @@
 using Sim.Controllers.Scheduler.Framework;
 using Sim.Controllers.Scheduler.Plugins;
+using Sim.Controllers.Scheduler.Plugins.VolumeBinding;
 
 namespace Sim.Controllers.Scheduler;
 
@@ -10,8 +11,8 @@ namespace Sim.Controllers.Scheduler;
 /// </summary>
 /// <remarks>
 /// SchedulingGates (PreEnqueue) and PrioritySort (QueueSort) are the scheduling queue's own behaviour. Not listed
-/// because KubeSim has nothing for them to act on: NodeVolumeLimits (CSINode objects are not served),
-/// VolumeZone (no in-tree zonal volumes).
+/// because KubeSim has nothing for them to act on: NodeVolumeLimits (its limits come from CSINode objects, which are
+/// not served, so it would pass every node), VolumeZone (it reads zone labels of in-tree zonal volumes).
 /// </remarks>
 internal static class DefaultProfile
 {
@@ -23,6 +24,8 @@ internal static class DefaultProfile
         new(_ => new NodeAffinity(), Weight: 2),
         new(_ => new NodePorts()),
         new(_ => new NodeResourcesFit(), Weight: 1),
+        new(h => new VolumeRestrictions(h)),
+        new(h => new VolumeBinding(h)),
         new(h => new PodTopologySpread(h), Weight: 2),
         new(h => new InterPodAffinity(h), Weight: 2),
         new(h => new DefaultPreemption(h)),

@@ -21,6 +21,7 @@ internal sealed class CachedPod
         Terminating = pod.Metadata.DeletionTimestamp is not null;
         HostPorts = HostPortsOf(pod.Spec);
         Affinity = PodAffinityTerms.Of(pod);
+        Claims = ClaimsOf(pod.Spec);
     }
 
     public V1Pod Pod { get; private set; }
@@ -73,6 +74,17 @@ internal sealed class CachedPod
 
     /// <summary>Its inter-pod (anti-)affinity terms, or null when it has none.</summary>
     public PodAffinityTerms? Affinity { get; }
+
+    /// <summary>The claims its persistentVolumeClaim volumes name (NodeInfo.PVCRefCounts; ephemeral volumes do not count).</summary>
+    public string[] Claims { get; }
+
+    private static string[] ClaimsOf(V1PodSpec spec)
+    {
+        List<string>? claims = null;
+        foreach (var v in spec.Volumes ?? [])
+            if (v.PersistentVolumeClaim?.ClaimName is { } name) (claims ??= []).Add(name);
+        return claims is null ? [] : claims.ToArray();
+    }
 
     /// <summary>The host ports of a pod's app containers (only ports with a hostPort count).</summary>
     public static HostPort[] HostPortsOf(V1PodSpec spec)
