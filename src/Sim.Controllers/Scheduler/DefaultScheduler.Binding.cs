@@ -62,11 +62,14 @@ public sealed partial class DefaultScheduler
         }
     }
 
-    /// <summary>handleBindingCycleError's clean-up: Unreserve, and forget the assumed pod.</summary>
+    /// <summary>
+    /// handleBindingCycleError's clean-up: Unreserve, and forget the assumed pod, which counts as that pod's deletion
+    /// for the pods waiting for room on the node.
+    /// </summary>
     private void BindingFailed(CycleState state, QueuedPodInfo info, V1Pod assumed, NodeInfo host)
     {
         _framework.RunReservePluginsUnreserve(state, assumed, host.Name);
-        Forget(info);
+        if (_cache.IsAssumed(info.Uid) && _cache.RemovePod(info.Uid) is { } forgotten) OnAssignedPodGone(forgotten);
     }
 
     private void Forget(QueuedPodInfo info)

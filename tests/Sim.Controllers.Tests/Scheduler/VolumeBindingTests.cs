@@ -241,6 +241,26 @@ public class VolumeBindingTests
     }
 
     [Fact]
+    public void PreBindTimeout_ForgetsTheAssumedPod_SoAPodWaitingForItsRoomIsRetriedAtOnce()
+    {
+        var h = new SchedulerHarness();
+        h.AddNode("node-1", cpu: "4");
+        h.AddStorageClass("longhorn", StorageObjects.WaitForFirstConsumer);
+        h.AddClaim("data", "longhorn");
+        h.CreatePodWithClaim("db", "data", p => p.Spec.Containers[0].Resources = Cpu("3"));
+        h.Run(1);
+        // db is assumed on node-1 while its volume waits: web finds no room.
+        h.CreatePod("web", cpu: "3");
+        h.Run(1);
+        Assert.StartsWith("0/1 nodes are available: 1 Insufficient cpu.", h.LastFailedScheduling("web"));
+
+        // db's binding times out at 600 s; forgetting it is a pod deletion for web's NodeResourcesFit hint.
+        h.Run(599.5);
+
+        Assert.Equal("node-1", h.NodeOf("web"));
+    }
+
+    [Fact]
     public void ReadWriteOncePodClaimInUse_RejectsASecondPod_UntilTheFirstIsGone()
     {
         var h = new SchedulerHarness();
