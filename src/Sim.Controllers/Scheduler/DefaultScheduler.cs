@@ -80,9 +80,6 @@ public sealed partial class DefaultScheduler
     /// <summary>How many pods wait to be scheduled (active, backing off, unschedulable or gated).</summary>
     public int PendingPods => _queue.Count;
 
-    /// <summary>The framework running the profile (for tests that look at a plugin).</summary>
-    internal SchedulerFramework Framework => _framework;
-
     // ------------------------------------------------------------------ predicates
 
     private static bool IsAssigned(V1Pod pod) => !string.IsNullOrEmpty(pod.Spec?.NodeName);

@@ -62,9 +62,6 @@ internal sealed partial class SchedulerFramework
 
     public string PluginName(int index) => _plugins[index].Name;
 
-    /// <summary>The plugin of that type in the profile, or null (for tests and for plugins that work together).</summary>
-    public T? Plugin<T>() where T : class, IPlugin => _plugins.OfType<T>().FirstOrDefault();
-
     /// <summary>A cycle state for a new attempt; give it back with <see cref="ReturnCycleState"/> once the attempt is over.</summary>
     public CycleState RentCycleState() => _states.Rent();
 

@@ -27,8 +27,8 @@ internal sealed partial class VolumeBinding
     {
         if (e.NewObj is not V1PersistentVolumeClaim pvc) return QueueingHint.Queue;
         if ((pvc.Metadata.NamespaceProperty ?? "") != pod.Namespace) return QueueingHint.QueueSkip;
-        foreach (var volume in pod.Pod.Spec.Volumes ?? [])
-            if (ClaimName(pod.Pod, volume, out _) == pvc.Metadata.Name) return QueueingHint.Queue;
+        foreach (var claim in pod.Parsed(ClaimsKey))
+            if (claim.Name == pvc.Metadata.Name) return QueueingHint.Queue;
         return QueueingHint.QueueSkip;
     }
 

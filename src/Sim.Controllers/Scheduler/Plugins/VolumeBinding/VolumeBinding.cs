@@ -31,6 +31,9 @@ internal sealed partial class VolumeBinding : IPreFilterPlugin, IFilterPlugin, I
     public const string ErrReasonUnboundImmediate = "pod has unbound immediate PersistentVolumeClaims";
 
     private static readonly StateKey Key = new(PluginName);
+
+    /// <summary>The claims a pod's volumes name, parsed once per pod version.</summary>
+    private static readonly PodInfoKey<PodClaim[]> ClaimsKey = new(ClaimsOf);
     private static readonly string[][] ReasonLists = BuildReasonLists();
 
     private readonly VolumeBinder _binder;
@@ -46,14 +49,11 @@ internal sealed partial class VolumeBinding : IPreFilterPlugin, IFilterPlugin, I
 
     public string Name => PluginName;
 
-    /// <summary>The binder (for tests that look at the assume caches).</summary>
-    internal VolumeBinder Binder => _binder;
-
     // ------------------------------------------------------------------ PreFilter and Filter
 
     public (PreFilterResult?, Status) PreFilter(CycleState state, PodInfo pod)
     {
-        var (hasClaims, error) = PodHasClaims(pod.Pod);
+        var (hasClaims, error) = PodHasClaims(pod);
         if (error is not null) return (null, Status.Unresolvable(error));
         if (!hasClaims) return (null, Status.Skip);
         var (claims, failure) = _binder.GetPodVolumeClaims(pod.Pod);
@@ -65,13 +65,12 @@ internal sealed partial class VolumeBinding : IPreFilterPlugin, IFilterPlugin, I
     }
 
     /// <summary>podHasPVCs: whether the pod has claims, or why one cannot be used.</summary>
-    private (bool HasClaims, string? Error) PodHasClaims(V1Pod pod)
+    private (bool HasClaims, string? Error) PodHasClaims(PodInfo podInfo)
     {
-        var hasClaims = false;
-        foreach (var volume in pod.Spec.Volumes ?? [])
+        var pod = podInfo.Pod;
+        var claims = podInfo.Parsed(ClaimsKey);
+        foreach (var (name, ephemeral) in claims)
         {
-            if (ClaimName(pod, volume, out var ephemeral) is not { } name) continue;
-            hasClaims = true;
             if (_claims.Get(pod.Metadata.NamespaceProperty, name) is not { } pvc)
             {
                 // Normal right after creating a pod with a generic ephemeral volume.
@@ -83,7 +82,7 @@ internal sealed partial class VolumeBinding : IPreFilterPlugin, IFilterPlugin, I
             if (pvc.Metadata.DeletionTimestamp is not null) return (true, $"persistentvolumeclaim \"{name}\" is being deleted");
             if (ephemeral && EphemeralOwnerError(pod, pvc) is { } notOwner) return (true, notOwner);
         }
-        return (hasClaims, null);
+        return (claims.Length > 0, null);
     }
 
     public Status Filter(CycleState state, PodInfo pod, NodeInfo node, in NodeUsage usage)
@@ -167,6 +166,17 @@ internal sealed partial class VolumeBinding : IPreFilterPlugin, IFilterPlugin, I
         if (volume.PersistentVolumeClaim is { } claim) return claim.ClaimName;
         return ephemeral ? pod.Metadata.Name + "-" + volume.Name : null;
     }
+
+    private static PodClaim[] ClaimsOf(V1Pod pod)
+    {
+        List<PodClaim>? claims = null;
+        foreach (var volume in pod.Spec.Volumes ?? [])
+            if (ClaimName(pod, volume, out var ephemeral) is { } name) (claims ??= []).Add(new PodClaim(name, ephemeral));
+        return claims is null ? [] : claims.ToArray();
+    }
+
+    /// <summary>A claim a pod's volume names, and whether it is a generic ephemeral volume's.</summary>
+    private readonly record struct PodClaim(string Name, bool Ephemeral);
 
     /// <summary>ephemeral.VolumeIsForPod: a generic ephemeral volume's claim must be controlled by the pod.</summary>
     public static string? EphemeralOwnerError(V1Pod pod, V1PersistentVolumeClaim pvc)
