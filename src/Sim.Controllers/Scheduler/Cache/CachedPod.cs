@@ -78,11 +78,15 @@ internal sealed class CachedPod
     /// <summary>The claims its persistentVolumeClaim volumes name (NodeInfo.PVCRefCounts; ephemeral volumes do not count).</summary>
     public string[] Claims { get; }
 
-    private static string[] ClaimsOf(V1PodSpec spec)
+    /// <summary>The claims a pod spec's persistentVolumeClaim volumes name.</summary>
+    public static string[] ClaimsOf(V1PodSpec spec)
     {
+        var volumes = spec.Volumes;
+        if (volumes is null) return [];
         List<string>? claims = null;
-        foreach (var v in spec.Volumes ?? [])
-            if (v.PersistentVolumeClaim?.ClaimName is { } name) (claims ??= []).Add(name);
+        // Indexed: foreach over the IList would allocate an enumerator for every pod the cache sees.
+        for (var i = 0; i < volumes.Count; i++)
+            if (volumes[i].PersistentVolumeClaim?.ClaimName is { } name) (claims ??= []).Add(name);
         return claims is null ? [] : claims.ToArray();
     }
 

@@ -19,6 +19,9 @@ internal sealed class VolumeRestrictions(FrameworkHandle handle) : IPreFilterPlu
 {
     public const string ErrReasonReadWriteOncePodConflict = "node has pod using PersistentVolumeClaim with the same name and ReadWriteOncePod access mode";
 
+    /// <summary>The claims the pod's persistentVolumeClaim volumes name, parsed once per pod version.</summary>
+    private static readonly PodInfoKey<string[]> ClaimsKey = new(pod => CachedPod.ClaimsOf(pod.Spec));
+
     private readonly Informer<V1PersistentVolumeClaim> _claims = handle.Informers.For<V1PersistentVolumeClaim>();
 
     public string Name => "VolumeRestrictions";
@@ -27,9 +30,8 @@ internal sealed class VolumeRestrictions(FrameworkHandle handle) : IPreFilterPlu
     {
         var ns = pod.Namespace;
         var conflicts = 0;
-        foreach (var volume in pod.Pod.Spec.Volumes ?? [])
+        foreach (var name in pod.Parsed(ClaimsKey))
         {
-            if (volume.PersistentVolumeClaim?.ClaimName is not { } name) continue;
             if (_claims.Get(ns, name) is not { } pvc) return (null, Status.Unresolvable($"persistentvolumeclaim \"{name}\" not found"));
             if (pvc.Spec?.AccessModes?.Contains("ReadWriteOncePod") != true) continue;
             // There can be at most one pod using a ReadWriteOncePod claim.
@@ -57,8 +59,8 @@ internal sealed class VolumeRestrictions(FrameworkHandle handle) : IPreFilterPlu
         var deleted = e.AssignedPod!;
         if (deleted.Namespace != pod.Namespace) return QueueingHint.QueueSkip;
         // The claim's access mode is not looked up (too costly upstream): any shared claim may help.
-        foreach (var volume in pod.Pod.Spec.Volumes ?? [])
-            if (volume.PersistentVolumeClaim?.ClaimName is { } name && deleted.Claims.Contains(name)) return QueueingHint.Queue;
+        foreach (var name in pod.Parsed(ClaimsKey))
+            if (deleted.Claims.Contains(name)) return QueueingHint.Queue;
         return QueueingHint.QueueSkip;
     }
 
@@ -66,8 +68,8 @@ internal sealed class VolumeRestrictions(FrameworkHandle handle) : IPreFilterPlu
     {
         if (e.NewObj is not V1PersistentVolumeClaim pvc) return QueueingHint.Queue;
         if ((pvc.Metadata.NamespaceProperty ?? "") != pod.Namespace) return QueueingHint.QueueSkip;
-        foreach (var volume in pod.Pod.Spec.Volumes ?? [])
-            if (volume.PersistentVolumeClaim?.ClaimName == pvc.Metadata.Name) return QueueingHint.Queue;
+        foreach (var name in pod.Parsed(ClaimsKey))
+            if (name == pvc.Metadata.Name) return QueueingHint.Queue;
         return QueueingHint.QueueSkip;
     }
 }
