@@ -82,7 +82,7 @@ public sealed partial class DefaultScheduler
         }
         if (preResult is not null)
         {
-            // Nodes a PreFilter ruled out, in name order (upstream's set has none; it walks them in map order).
+            // Only the nodes the PreFilters left, in name order (upstream walks its set in map order); the rest share one status.
             _named.Clear();
             foreach (var name in preResult.NodeNames)
                 if (_cache.GetNode(name) is { } named) _named.Add(named);

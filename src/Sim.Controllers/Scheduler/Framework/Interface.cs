@@ -29,8 +29,9 @@ internal sealed class PreFilterResult(SortedSet<string> nodeNames)
 }
 
 /// <summary>
-/// Filter: whether the pod fits one node. Called for many nodes per attempt, so it must not allocate. The node's pods
-/// are seen through the usage argument, which preemption passes with its victims taken out.
+/// Filter: whether the pod fits one node. Called for many nodes per attempt, so it allocates nothing, at least for
+/// pods it has nothing to check (its PreFilter skips it for those). The node's pods are seen through the usage
+/// argument, which preemption passes with its victims taken out.
 /// </summary>
 internal interface IFilterPlugin : IPlugin
 {
