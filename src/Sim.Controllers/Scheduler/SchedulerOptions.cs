@@ -31,4 +31,10 @@ public sealed record SchedulerOptions
 
     /// <summary>Period of the check that moves pods unschedulable for too long back to the active queue.</summary>
     public SimDuration UnschedulableFlushPeriod { get; init; } = SimDuration.FromSeconds(30L);
+
+    /// <summary>How long VolumeBinding's PreBind waits for the PV controller to bind a pod's claims (bindTimeoutSeconds, 600).</summary>
+    public SimDuration VolumeBindTimeout { get; init; } = SimDuration.FromSeconds(600L);
+
+    /// <summary>The VolumeCapacityPriority feature gate (alpha, off): VolumeBinding scores nodes by how well static volumes fit.</summary>
+    public bool VolumeCapacityPriority { get; init; }
 }

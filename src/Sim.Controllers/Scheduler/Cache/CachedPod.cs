@@ -21,6 +21,7 @@ internal sealed class CachedPod
         Terminating = pod.Metadata.DeletionTimestamp is not null;
         HostPorts = HostPortsOf(pod.Spec);
         Affinity = PodAffinityTerms.Of(pod);
+        Claims = ClaimsOf(pod.Spec);
     }
 
     public V1Pod Pod { get; private set; }
@@ -35,7 +36,18 @@ internal sealed class CachedPod
         ReferenceEquals(Pod.Metadata.Labels, pod.Metadata.Labels) &&
         Terminating == pod.Metadata.DeletionTimestamp is not null;
 
-    /// <summary>Takes a newer version for which <see cref="IsSameAccounting"/> holds.</summary>
+    /// <summary>
+    /// Whether <paramref name="pod"/> is the answer to this scheduler's binding of the pod it assumed: bound to the same
+    /// node, with the same labels and terminating state. What else the cache computed (requests, ports, affinity,
+    /// priority) is immutable in a pod spec.
+    /// </summary>
+    public bool IsBindingOf(V1Pod pod, bool assumed) =>
+        Assumed && assumed &&
+        NodeName == pod.Spec.NodeName &&
+        Terminating == pod.Metadata.DeletionTimestamp is not null &&
+        Framework.Events.SameLabels(Pod.Metadata.Labels, pod.Metadata.Labels);
+
+    /// <summary>Takes a newer version for which <see cref="IsSameAccounting"/> or <see cref="IsBindingOf"/> holds.</summary>
     public void Refresh(V1Pod pod) => Pod = pod;
 
     /// <summary>Bound by this scheduler, not yet seen bound through the informer.</summary>
@@ -62,6 +74,21 @@ internal sealed class CachedPod
 
     /// <summary>Its inter-pod (anti-)affinity terms, or null when it has none.</summary>
     public PodAffinityTerms? Affinity { get; }
+
+    /// <summary>The claims its persistentVolumeClaim volumes name (NodeInfo.PVCRefCounts; ephemeral volumes do not count).</summary>
+    public string[] Claims { get; }
+
+    /// <summary>The claims a pod spec's persistentVolumeClaim volumes name.</summary>
+    public static string[] ClaimsOf(V1PodSpec spec)
+    {
+        var volumes = spec.Volumes;
+        if (volumes is null) return [];
+        List<string>? claims = null;
+        // Indexed: foreach over the IList would allocate an enumerator for every pod the cache sees.
+        for (var i = 0; i < volumes.Count; i++)
+            if (volumes[i].PersistentVolumeClaim?.ClaimName is { } name) (claims ??= []).Add(name);
+        return claims is null ? [] : claims.ToArray();
+    }
 
     /// <summary>The host ports of a pod's app containers (only ports with a hostPort count).</summary>
     public static HostPort[] HostPortsOf(V1PodSpec spec)

@@ -17,6 +17,7 @@ internal sealed class SchedulerCache
 
     // Pods by one label they carry, so new spreading counts only look at the pods that could match.
     private readonly Dictionary<(string Namespace, string Key, string Value), HashSet<CachedPod>> _podsByLabel = [];
+    private readonly Dictionary<(string Namespace, string Claim), int> _claimUsers = [];
     private readonly NodeTree _tree = new();
     private readonly List<NodeInfo> _list = [];
     private readonly Stack<int> _freeSlots = new();
@@ -27,6 +28,9 @@ internal sealed class SchedulerCache
 
     /// <summary>How many cached pods have inter-pod affinity or anti-affinity (InterPodAffinity skips work at 0).</summary>
     public int PodsWithAffinity { get; private set; }
+
+    /// <summary>IsPVCUsedByPods: whether some cached pod (assumed ones included) has a volume naming the claim.</summary>
+    public bool IsClaimUsedByPods(string ns, string claim) => _claimUsers.ContainsKey((ns, claim));
 
     /// <summary>How many Node objects exist.</summary>
     public int NodeCount => _tree.Count;
@@ -143,8 +147,9 @@ internal sealed class SchedulerCache
     /// <summary>Adds a bound pod, or replaces the cached version of it (the informer confirming an assumed pod).</summary>
     public CachedPod AddOrUpdatePod(V1Pod pod, bool assumed)
     {
-        // Status changes (most updates) leave the node's totals and the spreading counts as they are.
-        if (_pods.TryGetValue(pod.Metadata.Uid ?? "", out var existing) && existing.IsSameAccounting(pod, assumed))
+        // Status changes (most updates), and the binding of a pod assumed on its node, leave the node's totals and the
+        // spreading counts as they are.
+        if (_pods.TryGetValue(pod.Metadata.Uid ?? "", out var existing) && (existing.IsSameAccounting(pod, assumed) || existing.IsBindingOf(pod, assumed)))
         {
             existing.Refresh(pod);
             return existing;
@@ -156,6 +161,7 @@ internal sealed class SchedulerCache
         node.AddPod(cached);
         if (cached.Affinity is not null) PodsWithAffinity++;
         IndexLabels(cached, add: true);
+        CountClaims(cached, +1);
         SelectorCounts.OnPodAdded(cached, node);
         return cached;
     }
@@ -168,9 +174,21 @@ internal sealed class SchedulerCache
         node.RemovePod(cached);
         if (cached.Affinity is not null) PodsWithAffinity--;
         IndexLabels(cached, add: false);
+        CountClaims(cached, -1);
         SelectorCounts.OnPodRemoved(cached, node);
         ReleaseIfEmpty(node);
         return cached;
+    }
+
+    private void CountClaims(CachedPod pod, int delta)
+    {
+        foreach (var claim in pod.Claims)
+        {
+            var key = (pod.Namespace, claim);
+            var n = _claimUsers.GetValueOrDefault(key) + delta;
+            if (n <= 0) _claimUsers.Remove(key);
+            else _claimUsers[key] = n;
+        }
     }
 
     private NodeInfo NodeFor(string name)

@@ -7,13 +7,16 @@ internal sealed class Diagnosis
 {
     public NodeToStatus NodeToStatus { get; } = new();
 
-    /// <summary>Every plugin that rejected some node: only cluster events that could change their verdict requeue the pod.</summary>
+    /// <summary>Every plugin that rejected the pod on some node: only events one of them registered can requeue the pod.</summary>
     public PluginSet UnschedulablePlugins { get; set; }
 
     /// <summary>Set when PreFilter rejected the pod outright.</summary>
     public string? PreFilterMessage { get; set; }
 
-    /// <summary>Nodes rejected with a resolvable status, i.e. where evicting pods might help (preemption's candidates).</summary>
+    /// <summary>
+    /// Nodes rejected with a resolvable status, i.e. where evicting pods might help (what preemption's
+    /// nodesWherePreemptionMightHelp finds by walking every node's status, kept as the statuses are recorded).
+    /// </summary>
     public List<NodeInfo> PotentialNodes { get; } = [];
 
     public void Clear()
@@ -24,10 +27,17 @@ internal sealed class Diagnosis
         PotentialNodes.Clear();
     }
 
-    public void Record(NodeInfo node, in FilterStatus status)
+    /// <summary>A node's Filter verdict (NodeToStatus.Set and AddPluginStatus).</summary>
+    public void Record(NodeInfo node, in Status status)
     {
         NodeToStatus.Set(status);
-        UnschedulablePlugins |= status.Plugin;
+        AddPluginStatus(status);
         if (status.Code == StatusCode.Unschedulable) PotentialNodes.Add(node);
+    }
+
+    /// <summary>AddPluginStatus: a rejecting plugin joins UnschedulablePlugins.</summary>
+    public void AddPluginStatus(in Status status)
+    {
+        if (status.Plugin >= 0 && status.IsRejected) UnschedulablePlugins = UnschedulablePlugins.With(status.Plugin);
     }
 }

@@ -7,10 +7,13 @@ namespace Sim.Controllers.Scheduler.Framework;
 
 /// <summary>
 /// framework.PodInfo: what the plugins read from a pending pod, parsed once per pod version rather than once per
-/// node.
+/// node. A plugin that needs its own view of the pod declares a <see cref="PodInfoKey{T}"/> and reads it with
+/// <see cref="Parsed{T}"/>, so no field is added here per plugin.
 /// </summary>
 internal sealed class PodInfo
 {
+    private object?[]? _parsed;
+
     public PodInfo(V1Pod pod)
     {
         Pod = pod;
@@ -65,6 +68,14 @@ internal sealed class PodInfo
     /// <summary>Image names of init and app containers, normalized as ImageLocality looks them up.</summary>
     public string[] Images { get; }
 
+    /// <summary>A plugin's parsed view of this pod version, computed on first use.</summary>
+    public T Parsed<T>(PodInfoKey<T> key) where T : class
+    {
+        _parsed ??= new object?[Math.Max(4, PodInfoKeys.Count)];
+        if (key.Index >= _parsed.Length) Array.Resize(ref _parsed, Math.Max(key.Index + 1, _parsed.Length * 2));
+        return (T)(_parsed[key.Index] ??= key.Parse(Pod));
+    }
+
     private static (long, NodeSelectorTerm)[] PreferredTerms(V1PodSpec spec)
     {
         var preferred = spec.Affinity?.NodeAffinity?.PreferredDuringSchedulingIgnoredDuringExecution;
@@ -78,4 +89,22 @@ internal sealed class PodInfo
         }
         return terms.ToArray();
     }
+}
+
+/// <summary>How PodInfo slots are numbered.</summary>
+internal static class PodInfoKeys
+{
+    private static int s_count;
+
+    public static int Count => Volatile.Read(ref s_count);
+
+    public static int Next() => Interlocked.Increment(ref s_count) - 1;
+}
+
+/// <summary>A slot of <see cref="PodInfo"/> for one plugin's parsed view of a pod, and how to parse it.</summary>
+internal sealed class PodInfoKey<T>(Func<V1Pod, T> parse) where T : class
+{
+    public int Index { get; } = PodInfoKeys.Next();
+
+    public Func<V1Pod, T> Parse { get; } = parse;
 }

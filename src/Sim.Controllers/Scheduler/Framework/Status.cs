@@ -1,76 +1,105 @@
 namespace Sim.Controllers.Scheduler.Framework;
 
-/// <summary>The filter plugins of the default profile, as flags so a pod can remember every plugin that rejected it.</summary>
-[Flags]
-internal enum PluginSet
-{
-    None = 0,
-    NodeUnschedulable = 1 << 0,
-    NodeName = 1 << 1,
-    TaintToleration = 1 << 2,
-    NodeAffinity = 1 << 3,
-    NodePorts = 1 << 4,
-    NodeResourcesFit = 1 << 5,
-    PodTopologySpread = 1 << 6,
-    InterPodAffinity = 1 << 7,
-}
-
-/// <summary>framework.Code, the subset filters return.</summary>
+/// <summary>framework.Code: what a plugin's verdict means.</summary>
 internal enum StatusCode : byte
 {
     Success,
 
+    /// <summary>Something went wrong (a missing object, a failed write): the attempt is retried after backoff, not judged.</summary>
+    Error,
+
     /// <summary>Rejected, but removing pods (preemption) might help.</summary>
     Unschedulable,
 
-    /// <summary>Rejected for a reason preemption cannot change (taints, affinity, node state).</summary>
+    /// <summary>Rejected for a reason preemption cannot change (taints, affinity, node state, volumes).</summary>
     UnschedulableAndUnresolvable,
-}
 
-/// <summary>Which resources NodeResourcesFit found short, in the order it reports them.</summary>
-[Flags]
-internal enum InsufficientResources : byte
-{
-    None = 0,
-    Pods = 1,
-    Cpu = 2,
-    Memory = 4,
+    /// <summary>PreFilter or PreScore: the plugin has nothing to do for this pod, so its Filter or Score is not called.</summary>
+    Skip,
 }
 
 /// <summary>
-/// One filter plugin's verdict on one node. NodeResourcesFit may give several reasons at once (each counts in the
-/// FailedScheduling histogram); every other plugin gives one.
+/// framework.Status: a plugin's verdict with its reasons, and (once the framework stamped it) the plugin that gave it.
+/// A value type whose reasons are one string or a shared array, so that a filter verdict per node allocates nothing.
 /// </summary>
-internal readonly record struct FilterStatus(StatusCode Code, PluginSet Plugin, string? Reason, InsufficientResources Insufficient)
+internal readonly struct Status
 {
-    public const string TooManyPods = "Too many pods";
-    public const string InsufficientCpu = "Insufficient cpu";
-    public const string InsufficientMemory = "Insufficient memory";
+    // null, a string, or a string[] (several reasons, e.g. NodeResourcesFit's "Insufficient cpu" and "... memory").
+    private readonly object? _reasons;
 
-    public static FilterStatus Success => default;
+    // The plugin's index in its profile plus one, so that default(Status) names no plugin.
+    private readonly short _plugin;
+
+    private Status(StatusCode code, object? reasons, short plugin)
+    {
+        Code = code;
+        _reasons = reasons;
+        _plugin = plugin;
+    }
+
+    public StatusCode Code { get; }
+
+    /// <summary>The index in the profile of the plugin that returned it, or -1 (set by the framework, as SetPlugin).</summary>
+    public int Plugin => _plugin - 1;
+
+    public static Status Success => default;
+
+    public static Status Skip => new(StatusCode.Skip, null, 0);
 
     public bool IsSuccess => Code == StatusCode.Success;
 
-    public static FilterStatus Unschedulable(PluginSet plugin, string reason) => new(StatusCode.Unschedulable, plugin, reason, InsufficientResources.None);
+    public bool IsSkip => Code == StatusCode.Skip;
 
-    public static FilterStatus Unresolvable(PluginSet plugin, string reason) => new(StatusCode.UnschedulableAndUnresolvable, plugin, reason, InsufficientResources.None);
+    /// <summary>Unschedulable or UnschedulableAndUnresolvable: a verdict about the pod, not an error.</summary>
+    public bool IsRejected => Code is StatusCode.Unschedulable or StatusCode.UnschedulableAndUnresolvable;
 
-    /// <summary>NodeResourcesFit's rejection; in v1.32 it is always resolvable (preemption could free the resources).</summary>
-    public static FilterStatus ResourcesShort(InsufficientResources what) => new(StatusCode.Unschedulable, PluginSet.NodeResourcesFit, null, what);
+    public static Status Unschedulable(string reason) => new(StatusCode.Unschedulable, reason, 0);
 
-    /// <summary>Adds this status's reasons to a histogram.</summary>
+    /// <summary>Several reasons at once; <paramref name="reasons"/> is shared, never changed.</summary>
+    public static Status Unschedulable(string[] reasons) => new(StatusCode.Unschedulable, reasons, 0);
+
+    public static Status Unresolvable(string reason) => new(StatusCode.UnschedulableAndUnresolvable, reason, 0);
+
+    /// <summary>Several reasons at once; <paramref name="reasons"/> is shared, never changed.</summary>
+    public static Status Unresolvable(string[] reasons) => new(StatusCode.UnschedulableAndUnresolvable, reasons, 0);
+
+    /// <summary>framework.AsStatus(err): an error whose message is the status's one reason.</summary>
+    public static Status AsError(string message) => new(StatusCode.Error, message, 0);
+
+    /// <summary>The same verdict attributed to the plugin at <paramref name="index"/> in the profile.</summary>
+    public Status WithPlugin(int index) => new(Code, _reasons, (short)(index + 1));
+
+    /// <summary>The same plugin and reasons under another code.</summary>
+    public Status WithCode(StatusCode code) => new(code, _reasons, _plugin);
+
+    public int ReasonCount => _reasons switch
+    {
+        null => 0,
+        string => 1,
+        string[] many => many.Length,
+        _ => 0,
+    };
+
+    public string Reason(int i) => _reasons is string one ? one : ((string[])_reasons!)[i];
+
+    /// <summary>Status.Message(): the reasons joined by ", ".</summary>
+    public string Message => _reasons switch
+    {
+        null => "",
+        string one => one,
+        string[] many => string.Join(", ", many),
+        _ => "",
+    };
+
+    /// <summary>Adds each reason to a histogram <paramref name="times"/> times.</summary>
     public void CountReasons(Dictionary<string, int> histogram, int times = 1)
     {
-        if (Plugin != PluginSet.NodeResourcesFit)
+        for (var i = 0; i < ReasonCount; i++)
         {
-            if (Reason is not null) Add(histogram, Reason, times);
-            return;
+            var reason = Reason(i);
+            histogram[reason] = histogram.GetValueOrDefault(reason) + times;
         }
-        if ((Insufficient & InsufficientResources.Pods) != 0) Add(histogram, TooManyPods, times);
-        if ((Insufficient & InsufficientResources.Cpu) != 0) Add(histogram, InsufficientCpu, times);
-        if ((Insufficient & InsufficientResources.Memory) != 0) Add(histogram, InsufficientMemory, times);
     }
 
-    private static void Add(Dictionary<string, int> histogram, string reason, int times) =>
-        histogram[reason] = histogram.GetValueOrDefault(reason) + times;
+    public override string ToString() => Code + (Message.Length > 0 ? ": " + Message : "");
 }

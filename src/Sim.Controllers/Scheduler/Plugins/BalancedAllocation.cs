@@ -8,9 +8,11 @@ namespace Sim.Controllers.Scheduler.Plugins;
 /// The NodeResourcesBalancedAllocation plugin (weight 1): 100 * (1 - standard deviation of the cpu and memory
 /// requested fractions), with the pod placed. Unlike LeastAllocated it uses the real requests, not the defaults.
 /// </summary>
-internal static class BalancedAllocation
+internal sealed class BalancedAllocation : IScorePlugin
 {
-    public static long Score(PodInfo pod, NodeInfo node)
+    public string Name => "NodeResourcesBalancedAllocation";
+
+    public long Score(CycleState state, PodInfo pod, NodeInfo node)
     {
         Span<double> fractions = stackalloc double[2];
         var n = 0;
@@ -18,7 +20,7 @@ internal static class BalancedAllocation
         if (node.AllocatableMemoryBytes != 0) fractions[n++] = Fraction(Saturating.Add(node.RequestedMemoryBytes, pod.Requests.MemoryBytes), node.AllocatableMemoryBytes);
         // With two resources the standard deviation is half their difference; with one it is zero.
         var std = n == 2 ? Math.Abs((fractions[0] - fractions[1]) / 2) : 0.0;
-        return (long)((1 - std) * NodeResourcesFit.MaxNodeScore);
+        return (long)((1 - std) * Normalize.MaxNodeScore);
     }
 
     private static double Fraction(long requested, long allocatable) => Math.Min(1.0, (double)requested / allocatable);

@@ -11,13 +11,15 @@ namespace Sim.Controllers.Scheduler.Plugins;
 /// upstream normalizes them (only ":latest" is added), so a short name like "nginx" does not match the
 /// "docker.io/library/nginx:latest" a node reports — as in a real cluster.
 /// </summary>
-internal static class ImageLocality
+internal sealed class ImageLocality(SchedulerCache cache) : IScorePlugin
 {
     private const long Mb = 1024 * 1024;
     private const long MinThreshold = 23 * Mb;
     private const long MaxContainerThreshold = 1000 * Mb;
 
-    public static long Score(PodInfo pod, NodeInfo node, SchedulerCache cache)
+    public string Name => "ImageLocality";
+
+    public long Score(CycleState state, PodInfo pod, NodeInfo node)
     {
         long sum = 0;
         if (node.ImageSizes is not null)
@@ -33,7 +35,7 @@ internal static class ImageLocality
         }
         var maxThreshold = MaxContainerThreshold * pod.Images.Length;
         sum = Math.Clamp(sum, MinThreshold, Math.Max(MinThreshold, maxThreshold));
-        return maxThreshold <= MinThreshold ? 0 : NodeResourcesFit.MaxNodeScore * (sum - MinThreshold) / (maxThreshold - MinThreshold);
+        return maxThreshold <= MinThreshold ? 0 : Normalize.MaxNodeScore * (sum - MinThreshold) / (maxThreshold - MinThreshold);
     }
 
     /// <summary>The images of init and app containers (one entry per container), with ":latest" added to untagged names.</summary>
@@ -41,11 +43,11 @@ internal static class ImageLocality
     {
         var images = new string[(spec.InitContainers?.Count ?? 0) + (spec.Containers?.Count ?? 0)];
         var i = 0;
-        foreach (var c in spec.InitContainers ?? []) images[i++] = Normalize(c.Image ?? "");
-        foreach (var c in spec.Containers ?? []) images[i++] = Normalize(c.Image ?? "");
+        foreach (var c in spec.InitContainers ?? []) images[i++] = NormalizeName(c.Image ?? "");
+        foreach (var c in spec.Containers ?? []) images[i++] = NormalizeName(c.Image ?? "");
         return images;
     }
 
-    private static string Normalize(string name) =>
+    private static string NormalizeName(string name) =>
         name.LastIndexOf(':') <= name.LastIndexOf('/') ? name + ":latest" : name;
 }

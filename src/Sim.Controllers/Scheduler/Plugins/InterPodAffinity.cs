@@ -1,3 +1,4 @@
+using k8s.Models;
 using Sim.Controllers.Scheduler.Cache;
 using Sim.Controllers.Scheduler.Framework;
 
@@ -15,9 +16,10 @@ namespace Sim.Controllers.Scheduler.Plugins;
 /// matches, − weight for preferred anti-affinity, + 1 (hardPodAffinityWeight) for each existing pod whose required
 /// affinity matches this pod, ± weight for existing pods' preferred terms that match it; summed over the node's
 /// labels and normalized min-max to 0..100.</para>
-/// The instance holds the current attempt's state: <see cref="PreFilter"/> must run before <see cref="Filter"/>.
+/// PreFilter's counts and PreScore's topology scores live in the cycle state.
 /// </summary>
-internal sealed class InterPodAffinity(SchedulerCache cache, Func<string, IDictionary<string, string>?> namespaceLabels)
+internal sealed partial class InterPodAffinity(SchedulerCache cache, Func<string, IDictionary<string, string>?> namespaceLabels)
+    : IPreFilterPlugin, IFilterPlugin, IPreScorePlugin, IScoreExtensions, IEnqueueExtensions
 {
     public const string ErrReasonExistingAntiAffinityRulesNotMatch = "node(s) didn't satisfy existing pods anti-affinity rules";
     public const string ErrReasonAffinityRulesNotMatch = "node(s) didn't match pod affinity rules";
@@ -26,24 +28,28 @@ internal sealed class InterPodAffinity(SchedulerCache cache, Func<string, IDicti
     /// <summary>The weight given to existing pods' required affinity terms when scoring (hardPodAffinityWeight).</summary>
     public const int HardPodAffinityWeight = 1;
 
-    private readonly Dictionary<(string Key, string Value), long> _existingAntiAffinity = [];
-    private readonly Dictionary<(string Key, string Value), long> _affinity = [];
-    private readonly Dictionary<(string Key, string Value), long> _antiAffinity = [];
-    private readonly Dictionary<(string Key, string Value), long> _scores = [];
-    private PodAffinityTerms? _terms;
-    private bool _selfMatchesAllAffinity;
+    private static readonly StateKey PreFilterKey = new("PreFilterInterPodAffinity");
+
+    /// <summary>The plugin built over the handle's cache, reading namespace labels from the process's informer.</summary>
+    public InterPodAffinity(FrameworkHandle handle) : this(handle.Cache, NamespaceLabels(handle.Informers.For<V1Namespace>()))
+    {
+    }
+
+    public string Name => "InterPodAffinity";
+
+    private static Func<string, IDictionary<string, string>?> NamespaceLabels(Informer<V1Namespace> namespaces) =>
+        ns => namespaces.Get(null, ns)?.Metadata.Labels;
 
     // ------------------------------------------------------------------ Filter
 
-    /// <summary>Counts, per topology pair, the pods each kind of required term is about.</summary>
-    public void PreFilter(PodInfo pod)
+    /// <summary>Counts, per topology pair, the pods each kind of required term is about; Skip when nothing can reject.</summary>
+    public (PreFilterResult?, Status) PreFilter(CycleState state, PodInfo pod)
     {
-        _existingAntiAffinity.Clear();
-        _affinity.Clear();
-        _antiAffinity.Clear();
-        _terms = pod.Affinity;
-        var required = _terms is { } t && (t.RequiredAffinity.Length > 0 || t.RequiredAntiAffinity.Length > 0);
-        if (cache.PodsWithAffinity == 0 && !required) return;
+        var s = state.Recycle<PreFilterState>(PreFilterKey) ?? new PreFilterState();
+        s.Clear();
+        s.Terms = pod.Affinity;
+        var required = s.Terms is { } t && (t.RequiredAffinity.Length > 0 || t.RequiredAntiAffinity.Length > 0);
+        if (cache.PodsWithAffinity == 0 && !required) return (null, Status.Skip);
 
         foreach (var node in cache.Nodes)
         {
@@ -52,120 +58,100 @@ internal sealed class InterPodAffinity(SchedulerCache cache, Func<string, IDicti
                 foreach (var existing in node.Pods.Values)
                 {
                     foreach (var term in existing.Affinity?.RequiredAntiAffinity ?? [])
-                        if (term.Matches(pod.Namespace, pod.Labels, namespaceLabels)) Count(_existingAntiAffinity, term, node);
+                        if (term.Matches(pod.Namespace, pod.Labels, namespaceLabels)) Count(s.ExistingAntiAffinity, term, node);
                 }
             }
             if (!required) continue;
             foreach (var existing in node.Pods.Values)
             {
-                if (_terms!.RequiredAffinity.Length > 0 && MatchesAll(_terms.RequiredAffinity, existing.Namespace, existing.Labels))
-                    foreach (var term in _terms.RequiredAffinity) Count(_affinity, term, node);
-                foreach (var term in _terms.RequiredAntiAffinity)
-                    if (term.Matches(existing.Namespace, existing.Labels, namespaceLabels)) Count(_antiAffinity, term, node);
+                if (s.Terms!.RequiredAffinity.Length > 0 && MatchesAll(s.Terms.RequiredAffinity, existing.Namespace, existing.Labels))
+                    foreach (var term in s.Terms.RequiredAffinity) Count(s.Affinity, term, node);
+                foreach (var term in s.Terms.RequiredAntiAffinity)
+                    if (term.Matches(existing.Namespace, existing.Labels, namespaceLabels)) Count(s.AntiAffinity, term, node);
             }
         }
-        _selfMatchesAllAffinity = _terms is { RequiredAffinity.Length: > 0 } && MatchesAll(_terms.RequiredAffinity, pod.Namespace, pod.Labels);
+        if (s.ExistingAntiAffinity.Count == 0 && !required) return (null, Status.Skip);
+        s.SelfMatchesAllAffinity = s.Terms is { RequiredAffinity.Length: > 0 } && MatchesAll(s.Terms.RequiredAffinity, pod.Namespace, pod.Labels);
+        state.Write(PreFilterKey, s);
+        return (null, Status.Success);
     }
 
-    public FilterStatus Filter(NodeInfo node)
+    public Status Filter(CycleState state, PodInfo pod, NodeInfo node, in NodeUsage usage)
     {
-        if (_terms is { } terms)
+        if (state.Read<PreFilterState>(PreFilterKey) is not { } s) return Status.AsError("reading \"PreFilterInterPodAffinity\" from cycleState: not found");
+        if (s.Terms is { } terms)
         {
-            if (terms.RequiredAffinity.Length > 0 && !SatisfiesAffinity(terms, node))
-                return FilterStatus.Unresolvable(PluginSet.InterPodAffinity, ErrReasonAffinityRulesNotMatch);
-            if (_antiAffinity.Count > 0)
+            if (terms.RequiredAffinity.Length > 0 && !SatisfiesAffinity(s, terms, node)) return Status.Unresolvable(ErrReasonAffinityRulesNotMatch);
+            if (s.AntiAffinity.Count > 0)
             {
                 foreach (var term in terms.RequiredAntiAffinity)
-                    if (node.TopologyValue(term.TopologyKey) is { } value && _antiAffinity.GetValueOrDefault((term.TopologyKey, value)) > 0)
-                        return FilterStatus.Unschedulable(PluginSet.InterPodAffinity, ErrReasonAntiAffinityRulesNotMatch);
+                    if (node.TopologyValue(term.TopologyKey) is { } value && s.AntiAffinity.GetValueOrDefault((term.TopologyKey, value)) > 0)
+                        return Status.Unschedulable(ErrReasonAntiAffinityRulesNotMatch);
             }
         }
-        if (_existingAntiAffinity.Count > 0)
+        if (s.ExistingAntiAffinity.Count > 0)
         {
             foreach (var (key, value) in node.Labels)
-                if (_existingAntiAffinity.GetValueOrDefault((key, value)) > 0)
-                    return FilterStatus.Unschedulable(PluginSet.InterPodAffinity, ErrReasonExistingAntiAffinityRulesNotMatch);
+                if (s.ExistingAntiAffinity.GetValueOrDefault((key, value)) > 0) return Status.Unschedulable(ErrReasonExistingAntiAffinityRulesNotMatch);
         }
-        return FilterStatus.Success;
+        return Status.Success;
     }
 
-    private bool SatisfiesAffinity(PodAffinityTerms terms, NodeInfo node)
+    private static bool SatisfiesAffinity(PreFilterState s, PodAffinityTerms terms, NodeInfo node)
     {
         var podsExist = true;
         foreach (var term in terms.RequiredAffinity)
         {
             // Every topology key must be on the node.
             if (node.TopologyValue(term.TopologyKey) is not { } value) return false;
-            if (_affinity.GetValueOrDefault((term.TopologyKey, value)) <= 0) podsExist = false;
+            if (s.Affinity.GetValueOrDefault((term.TopologyKey, value)) <= 0) podsExist = false;
         }
         // The first pod of a group with affinity to itself must land somewhere.
-        return podsExist || (_affinity.Count == 0 && _selfMatchesAllAffinity);
+        return podsExist || (s.Affinity.Count == 0 && s.SelfMatchesAllAffinity);
     }
 
-    /// <summary>Whether a pod appearing or going away could change this pod's verdict (the plugin's queueing hint).</summary>
+    /// <summary>PreFilter's state: per topology pair, how many pods each kind of required term is about.</summary>
+    private sealed class PreFilterState
+    {
+        public Dictionary<(string Key, string Value), long> ExistingAntiAffinity { get; } = [];
+
+        public Dictionary<(string Key, string Value), long> Affinity { get; } = [];
+
+        public Dictionary<(string Key, string Value), long> AntiAffinity { get; } = [];
+
+        public PodAffinityTerms? Terms { get; set; }
+
+        public bool SelfMatchesAllAffinity { get; set; }
+
+        public void Clear()
+        {
+            ExistingAntiAffinity.Clear();
+            Affinity.Clear();
+            AntiAffinity.Clear();
+            Terms = null;
+            SelfMatchesAllAffinity = false;
+        }
+    }
+
+    // ------------------------------------------------------------------ queueing hints
+
+    // A node may bring a domain or a label; a pod coming may be what an affinity term waits for, a pod going what an
+    // anti-affinity rule was about.
+    public IEnumerable<ClusterEventWithHint> EventsToRegister() =>
+    [
+        new(EventResource.Node, ActionType.Add | ActionType.UpdateNodeLabel),
+        new(EventResource.AssignedPod, ActionType.Add | ActionType.Delete, IsSchedulableAfterPodChange),
+    ];
+
+    private static QueueingHint IsSchedulableAfterPodChange(PodInfo pod, ClusterEvent e) =>
+        Hints.Of(CouldChange(pod, e.AssignedPod!, added: e.Action == ActionType.Add));
+
+    /// <summary>Whether a pod appearing or going away could change this pod's verdict.</summary>
     public static bool CouldChange(PodInfo pod, CachedPod other, bool added)
     {
         if (added) return pod.Affinity is { RequiredAffinity.Length: > 0 };
         // A pod going away may have been what an anti-affinity rule (its own or this pod's) was about.
         return other.Affinity is { RequiredAntiAffinity.Length: > 0 } || pod.Affinity is { RequiredAntiAffinity.Length: > 0 };
-    }
-
-    // ------------------------------------------------------------------ Score
-
-    /// <summary>Scores the feasible nodes into <paramref name="scores"/> (normalized); false when the plugin skips.</summary>
-    public bool Score(PodInfo pod, List<NodeInfo> feasible, long[] scores)
-    {
-        var terms = pod.Affinity;
-        var hasPreferred = terms is { HasPreferred: true };
-        if (!hasPreferred && cache.PodsWithAffinity == 0) return false;
-        _scores.Clear();
-        foreach (var node in cache.Nodes)
-        {
-            // Unless the pod has preferred terms itself, only nodes hosting pods with affinity can add anything.
-            if (!hasPreferred && node.PodsWithAffinity == 0) continue;
-            if (node.Labels.Count == 0) continue;
-            foreach (var existing in node.Pods.Values) ScoreExisting(pod, terms, existing, node);
-        }
-        if (_scores.Count == 0) return false;
-
-        long min = long.MaxValue, max = long.MinValue;
-        for (var i = 0; i < feasible.Count; i++)
-        {
-            long score = 0;
-            foreach (var ((key, value), weight) in _scores)
-                if (feasible[i].TopologyValue(key) == value) score += weight;
-            scores[i] = score;
-            min = Math.Min(min, score);
-            max = Math.Max(max, score);
-        }
-        var spread = max - min;
-        for (var i = 0; i < feasible.Count; i++)
-            scores[i] = spread > 0 ? (long)(NodeResourcesFit.MaxNodeScore * ((double)(scores[i] - min) / spread)) : 0;
-        return true;
-    }
-
-    private void ScoreExisting(PodInfo pod, PodAffinityTerms? terms, CachedPod existing, NodeInfo node)
-    {
-        if (terms is not null)
-        {
-            foreach (var term in terms.PreferredAffinity)
-                if (term.Matches(existing.Namespace, existing.Labels, namespaceLabels)) Add(term, term.Weight, node);
-            foreach (var term in terms.PreferredAntiAffinity)
-                if (term.Matches(existing.Namespace, existing.Labels, namespaceLabels)) Add(term, -term.Weight, node);
-        }
-        if (existing.Affinity is not { } theirs) return;
-        foreach (var term in theirs.RequiredAffinity)
-            if (term.Matches(pod.Namespace, pod.Labels, namespaceLabels)) Add(term, HardPodAffinityWeight, node);
-        foreach (var term in theirs.PreferredAffinity)
-            if (term.Matches(pod.Namespace, pod.Labels, namespaceLabels)) Add(term, term.Weight, node);
-        foreach (var term in theirs.PreferredAntiAffinity)
-            if (term.Matches(pod.Namespace, pod.Labels, namespaceLabels)) Add(term, -term.Weight, node);
-    }
-
-    private void Add(AffinityTerm term, long weight, NodeInfo node)
-    {
-        if (node.TopologyValue(term.TopologyKey) is not { } value) return;
-        _scores[(term.TopologyKey, value)] = _scores.GetValueOrDefault((term.TopologyKey, value)) + weight;
     }
 
     // ------------------------------------------------------------------ helpers

@@ -1,7 +1,5 @@
-using k8s.Models;
 using Sim.Controllers.Scheduler.Cache;
 using Sim.Controllers.Scheduler.Framework;
-using Sim.Core.Api.Selectors;
 
 namespace Sim.Controllers.Scheduler.Plugins;
 
@@ -10,23 +8,45 @@ namespace Sim.Controllers.Scheduler.Plugins;
 /// preferred terms). PreFilter narrows the search to the nodes named by <c>matchFields metadata.name In</c>, as
 /// DaemonSet pods use.
 /// </summary>
-internal static class NodeAffinity
+internal sealed class NodeAffinity : IPreFilterPlugin, IFilterPlugin, IPreScorePlugin, IScoreExtensions, IEnqueueExtensions
 {
     public const string ErrReasonPod = "node(s) didn't match Pod's node affinity/selector";
     public const string ErrReasonConflict = "pod affinity terms conflict";
 
-    /// <summary>The absent-node reason when PreFilter narrowed the nodes to search.</summary>
-    public const string ErrReasonNarrowed = "node(s) didn't satisfy plugin(s) [NodeAffinity]";
+    public string Name => "NodeAffinity";
 
-    public static FilterStatus Filter(PodInfo pod, NodeInfo node) =>
-        pod.RequiredAffinity.Matches(node.Labels, node.Name) ? FilterStatus.Success : FilterStatus.Unresolvable(PluginSet.NodeAffinity, ErrReasonPod);
+    public (PreFilterResult?, Status) PreFilter(CycleState state, PodInfo pod)
+    {
+        if (pod.NamedNodes is { } names)
+            return names.Count == 0 ? (null, Status.Unresolvable(ErrReasonConflict)) : (new PreFilterResult(names), Status.Success);
+        // Neither a nodeSelector nor required terms: every node matches.
+        return (null, pod.RequiredAffinity.IsEmpty ? Status.Skip : Status.Success);
+    }
 
-    /// <summary>Σ weights of the preferred terms the node matches (normalized later to 0..100).</summary>
-    public static long Score(PodInfo pod, NodeInfo node)
+    public Status Filter(CycleState state, PodInfo pod, NodeInfo node, in NodeUsage usage) => Filter(pod, node);
+
+    public static Status Filter(PodInfo pod, NodeInfo node) =>
+        pod.RequiredAffinity.Matches(node.Labels, node.Name) ? Status.Success : Status.Unresolvable(ErrReasonPod);
+
+    // Pods without preferred terms are not scored.
+    public Status PreScore(CycleState state, PodInfo pod, IReadOnlyList<NodeInfo> nodes) =>
+        pod.PreferredAffinity.Length > 0 ? Status.Success : Status.Skip;
+
+    /// <summary>Σ weights of the preferred terms the node matches (normalized to 0..100).</summary>
+    public long Score(CycleState state, PodInfo pod, NodeInfo node)
     {
         long score = 0;
         foreach (var (weight, term) in pod.PreferredAffinity)
             if (term.Matches(node.Labels, node.Name)) score += weight;
         return score;
     }
+
+    public void NormalizeScore(CycleState state, PodInfo pod, IReadOnlyList<NodeInfo> nodes, Span<long> scores) =>
+        Normalize.DefaultNormalizeScore(scores, reverse: false);
+
+    public IEnumerable<ClusterEventWithHint> EventsToRegister() =>
+        [new(EventResource.Node, ActionType.Add | ActionType.UpdateNodeLabel, IsSchedulableAfterNodeChange)];
+
+    private static QueueingHint IsSchedulableAfterNodeChange(PodInfo pod, ClusterEvent e) =>
+        Hints.NodeBecamePassing(e, node => Filter(pod, node).IsSuccess);
 }

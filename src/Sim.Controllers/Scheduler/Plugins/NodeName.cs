@@ -8,15 +8,17 @@ namespace Sim.Controllers.Scheduler.Plugins;
 /// scheduler's queue (they are bound at creation), so in practice this filter always passes; it is kept so the filter
 /// chain is upstream's.
 /// </summary>
-internal static class NodeName
+internal sealed class NodeName : IFilterPlugin, IEnqueueExtensions
 {
     public const string ErrReason = "node(s) didn't match the requested node name";
 
-    public static FilterStatus Filter(PodInfo pod, NodeInfo node)
+    public string Name => "NodeName";
+
+    public Status Filter(CycleState state, PodInfo pod, NodeInfo node, in NodeUsage usage)
     {
         var wanted = pod.Pod.Spec.NodeName;
-        return string.IsNullOrEmpty(wanted) || wanted == node.Name
-            ? FilterStatus.Success
-            : FilterStatus.Unresolvable(PluginSet.NodeName, ErrReason);
+        return string.IsNullOrEmpty(wanted) || wanted == node.Name ? Status.Success : Status.Unresolvable(ErrReason);
     }
+
+    public IEnumerable<ClusterEventWithHint> EventsToRegister() => [new(EventResource.Node, ActionType.Add)];
 }

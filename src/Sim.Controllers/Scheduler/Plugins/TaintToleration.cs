@@ -9,20 +9,24 @@ namespace Sim.Controllers.Scheduler.Plugins;
 /// The TaintToleration plugin: NoSchedule and NoExecute taints filter (the first untolerated one is the reason);
 /// PreferNoSchedule taints score (weight 3): fewer untolerated ones is better.
 /// </summary>
-internal static class TaintToleration
+internal sealed class TaintToleration : IFilterPlugin, IScoreExtensions, IEnqueueExtensions
 {
-    public static FilterStatus Filter(PodInfo pod, NodeInfo node)
+    public string Name => "TaintToleration";
+
+    public Status Filter(CycleState state, PodInfo pod, NodeInfo node, in NodeUsage usage) => Filter(pod, node);
+
+    public static Status Filter(PodInfo pod, NodeInfo node)
     {
         foreach (var taint in node.Taints)
         {
             if (!taint.DoesNotSchedule || Tolerates(pod.Tolerations, taint)) continue;
-            return FilterStatus.Unresolvable(PluginSet.TaintToleration, taint.UntoleratedReason);
+            return Status.Unresolvable(taint.UntoleratedReason);
         }
-        return FilterStatus.Success;
+        return Status.Success;
     }
 
-    /// <summary>How many PreferNoSchedule taints the pod does not tolerate (normalized later, reversed).</summary>
-    public static long Score(PodInfo pod, NodeInfo node)
+    /// <summary>How many PreferNoSchedule taints the pod does not tolerate (normalized, reversed).</summary>
+    public long Score(CycleState state, PodInfo pod, NodeInfo node)
     {
         long intolerable = 0;
         foreach (var taint in node.Taints)
@@ -43,6 +47,18 @@ internal static class TaintToleration
         }
         return intolerable;
     }
+
+    public void NormalizeScore(CycleState state, PodInfo pod, IReadOnlyList<NodeInfo> nodes, Span<long> scores) =>
+        Normalize.DefaultNormalizeScore(scores, reverse: true);
+
+    public IEnumerable<ClusterEventWithHint> EventsToRegister() =>
+    [
+        new(EventResource.Node, ActionType.Add | ActionType.UpdateNodeTaint, IsSchedulableAfterNodeChange),
+        new(EventResource.UnscheduledPod, ActionType.UpdatePodTolerations),
+    ];
+
+    private static QueueingHint IsSchedulableAfterNodeChange(PodInfo pod, ClusterEvent e) =>
+        Hints.NodeBecamePassing(e, node => Filter(pod, node).IsSuccess);
 
     public static bool Tolerates(V1Toleration[] tolerations, in Taint taint)
     {

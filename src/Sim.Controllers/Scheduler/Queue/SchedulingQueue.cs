@@ -22,22 +22,27 @@ internal sealed class SchedulingQueue
     private readonly EventLoop _loop;
     private readonly SchedulerOptions _options;
     private readonly Action _activated;
+    private readonly QueueingHints _hints;
     private readonly SimTime _start;
     private readonly Dictionary<NamespacedName, QueuedPodInfo> _pods = [];
     private readonly SortedSet<QueuedPodInfo> _active = new(Comparer<QueuedPodInfo>.Create(ActiveOrder));
     private readonly SortedSet<QueuedPodInfo> _backoff = new(Comparer<QueuedPodInfo>.Create(BackoffOrder));
     private readonly SortedSet<QueuedPodInfo> _unschedulable = new(Comparer<QueuedPodInfo>.Create(TimestampOrder));
-    private readonly int[] _unschedulableByRejector = new int[32];
+    private readonly int[] _unschedulableByRejector = new int[PluginSet.Capacity];
     private readonly HashSet<long> _backoffTicks = [];
     private readonly HashSet<long> _unschedulableTicks = [];
     private long _sequence;
     private int _unschedulableWithoutRejectors;
 
-    /// <summary>A queue whose flush ticks start at the loop's current time; <paramref name="activated"/> runs when the active queue gains a pod.</summary>
-    public SchedulingQueue(EventLoop loop, SchedulerOptions options, Action activated)
+    /// <summary>
+    /// A queue whose flush ticks start at the loop's current time, requeueing by <paramref name="hints"/>;
+    /// <paramref name="activated"/> runs when the active queue gains a pod.
+    /// </summary>
+    public SchedulingQueue(EventLoop loop, SchedulerOptions options, QueueingHints hints, Action activated)
     {
         _loop = loop;
         _options = options;
+        _hints = hints;
         _activated = activated;
         _start = loop.Now;
     }
@@ -78,14 +83,14 @@ internal sealed class SchedulingQueue
             return;
         }
         info.Pod = pod;
-        var changes = ClusterEvent.Compare(old, pod);
+        var changes = Events.PodSchedulingPropertiesChange(old, pod);
         switch (info.Location)
         {
             case QueueLocation.Gated when !info.IsGated:
                 ToActive(info);
                 break;
-            case QueueLocation.Unschedulable when changes != PodChanges.None
-                && QueueingHints.IsWorthRequeuing(info, new ClusterEvent(ClusterEventKind.UnscheduledPodUpdate) { PodChanges = changes }):
+            case QueueLocation.Unschedulable when changes != ActionType.None
+                && _hints.IsWorthRequeuing(info, new ClusterEvent(EventResource.UnscheduledPod, changes, old, pod)):
                 RemoveFromUnschedulable(info);
                 ToActiveOrBackoff(info);
                 break;
@@ -139,10 +144,10 @@ internal sealed class SchedulingQueue
     /// <summary>MoveAllToActiveOrBackoffQueue: retry every unschedulable pod the event could help.</summary>
     public void OnClusterEvent(ClusterEvent e)
     {
-        if (_unschedulable.Count == 0 || !AnyoneInterested(e.InterestedPlugins)) return;
+        if (_unschedulable.Count == 0 || !AnyoneInterested(_hints.InterestedPlugins(e))) return;
         List<QueuedPodInfo>? moving = null;
         foreach (var info in _unschedulable)
-            if (QueueingHints.IsWorthRequeuing(info, e)) (moving ??= []).Add(info);
+            if (_hints.IsWorthRequeuing(info, e)) (moving ??= []).Add(info);
         if (moving is null) return;
         foreach (var info in moving)
         {
@@ -156,7 +161,7 @@ internal sealed class SchedulingQueue
     {
         if (_unschedulableWithoutRejectors > 0) return true;
         for (var bit = 0; bit < _unschedulableByRejector.Length; bit++)
-            if (((int)plugins & (1 << bit)) != 0 && _unschedulableByRejector[bit] > 0) return true;
+            if (plugins.Contains(bit) && _unschedulableByRejector[bit] > 0) return true;
         return false;
     }
 
@@ -173,9 +178,9 @@ internal sealed class SchedulingQueue
 
     private void CountRejectors(PluginSet rejectors, int delta)
     {
-        if (rejectors == PluginSet.None) _unschedulableWithoutRejectors += delta;
+        if (rejectors.IsEmpty) _unschedulableWithoutRejectors += delta;
         for (var bit = 0; bit < _unschedulableByRejector.Length; bit++)
-            if (((int)rejectors & (1 << bit)) != 0) _unschedulableByRejector[bit] += delta;
+            if (rejectors.Contains(bit)) _unschedulableByRejector[bit] += delta;
     }
 
     /// <summary>calculateBackoffDuration: 0 before any attempt, then initial * 2^(attempts-1), capped.</summary>
@@ -270,7 +275,7 @@ internal sealed class SchedulingQueue
             foreach (var info in _unschedulable)
             {
                 if (_loop.Now - info.Timestamp <= _options.PodMaxInUnschedulablePodsDuration) break;
-                if (QueueingHints.IsWorthRequeuing(info, ClusterEvent.UnschedulableTimeout)) (moving ??= []).Add(info);
+                if (_hints.IsWorthRequeuing(info, ClusterEvent.UnschedulableTimeout)) (moving ??= []).Add(info);
             }
             foreach (var info in moving ?? [])
             {
