@@ -14,10 +14,13 @@ internal static class StorageObjects
     public const string WaitForFirstConsumer = "WaitForFirstConsumer";
     public const string NoProvisioner = "kubernetes.io/no-provisioner";
 
+    /// <summary>A StorageClass as the test needs it; one the cluster started with under that name (standard, longhorn) is replaced.</summary>
     public static V1StorageClass AddStorageClass(
         this SchedulerHarness h, string name, string bindingMode, string provisioner = "driver.longhorn.io", bool isDefault = false,
-        IList<V1TopologySelectorTerm>? allowedTopologies = null) =>
-        h.User.Create(new V1StorageClass
+        IList<V1TopologySelectorTerm>? allowedTopologies = null)
+    {
+        if (h.User.Find<V1StorageClass>(null, name) is not null) h.User.Delete<V1StorageClass>(null, name).Unwrap();
+        return h.User.Create(new V1StorageClass
         {
             Metadata = new V1ObjectMeta
             {
@@ -28,6 +31,7 @@ internal static class StorageObjects
             VolumeBindingMode = bindingMode,
             AllowedTopologies = allowedTopologies,
         }).Unwrap();
+    }
 
     /// <summary>allowedTopologies with one term: <paramref name="key"/> In <paramref name="values"/>.</summary>
     public static List<V1TopologySelectorTerm> Topology(string key, params string[] values) =>
@@ -73,7 +77,9 @@ internal static class StorageObjects
                 AccessModes = [accessMode],
                 Capacity = new Dictionary<string, ResourceQuantity> { ["storage"] = new(size) },
                 StorageClassName = storageClass,
-                Local = new V1LocalVolumeSource { Path = "/mnt/disks/" + name },
+                // The API server requires node affinity of a local volume; one without is a hostPath volume.
+                Local = affinity is null ? null : new V1LocalVolumeSource { Path = "/mnt/disks/" + name },
+                HostPath = affinity is null ? new V1HostPathVolumeSource { Path = "/tmp/" + name } : null,
                 NodeAffinity = affinity,
                 ClaimRef = claimRef,
             },

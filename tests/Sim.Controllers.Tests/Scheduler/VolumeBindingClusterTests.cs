@@ -9,7 +9,7 @@ namespace Sim.Controllers.Tests.Scheduler;
 public class VolumeBindingClusterTests
 {
     [Fact]
-    public void WaitForFirstConsumer_LocalVolume_PodRunsOnTheVolumesNodeOnceThePvControllerBindsTheClaim()
+    public void WaitForFirstConsumer_LocalVolume_PodRunsOnTheVolumesNode_OnceThePvControllerCompletesTheBinding()
     {
         var c = new TestCluster(nodes: 3);
         c.Apply("apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata: {name: local}\nprovisioner: kubernetes.io/no-provisioner\nvolumeBindingMode: WaitForFirstConsumer\n");
@@ -27,10 +27,6 @@ public class VolumeBindingClusterTests
                   nodeSelectorTerms:
                   - matchExpressions: [{key: kubernetes.io/hostname, operator: In, values: [node-2]}]
             """);
-        // No PV controller runs yet: the test marks the volume Available, as it would.
-        var pv = ModelCopy.Clone((V1PersistentVolume)c.Api.Get(ResourceKinds.PersistentVolume, null, "local-2").Unwrap());
-        pv.Status.Phase = "Available";
-        c.Api.UpdateStatus(pv).Unwrap();
         c.Apply("apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: data}\nspec: {storageClassName: local, accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}\n");
         c.Apply("""
             apiVersion: v1
@@ -40,18 +36,13 @@ public class VolumeBindingClusterTests
               containers: [{name: db, image: redis}]
               volumes: [{name: data, persistentVolumeClaim: {claimName: data}}]
             """);
-        c.For(2);
-
-        var prebound = (V1PersistentVolume)c.Api.Get(ResourceKinds.PersistentVolume, null, "local-2").Unwrap();
-        Assert.Equal("data", prebound.Spec.ClaimRef?.Name);
-        Assert.True(string.IsNullOrEmpty(c.Pod("db")!.Spec.NodeName));
-
-        var claim = ModelCopy.Clone((V1PersistentVolumeClaim)c.Api.Get(ResourceKinds.PersistentVolumeClaim, "default", "data").Unwrap());
-        claim.Spec.VolumeName = "local-2";
-        claim.Metadata.Annotations = new Dictionary<string, string> { ["pv.kubernetes.io/bind-completed"] = "yes" };
-        c.Api.Update(claim).Unwrap();
+        // The scheduler picks node-2, the only one the volume can be used on, and pre-binds the volume to the claim;
+        // the PV controller completes the binding; PreBind sees the claim bound and the pod is bound to the node.
         c.Until(() => c.Pod("db")!.Status?.Phase == "Running", 30);
 
+        var bound = (V1PersistentVolume)c.Api.Get(ResourceKinds.PersistentVolume, null, "local-2").Unwrap();
+        Assert.Equal(("data", "Bound"), (bound.Spec.ClaimRef?.Name, bound.Status.Phase));
+        Assert.Equal("local-2", ((V1PersistentVolumeClaim)c.Api.Get(ResourceKinds.PersistentVolumeClaim, "default", "data").Unwrap()).Spec.VolumeName);
         Assert.Equal("node-2", c.Pod("db")!.Spec.NodeName);
     }
 }
