@@ -2,6 +2,7 @@ using Sim.Controllers.Deployment;
 using Sim.Controllers.GarbageCollector;
 using Sim.Controllers.Namespace;
 using Sim.Controllers.NodeLifecycle;
+using Sim.Controllers.PodAutoscaler;
 using Sim.Controllers.PodGC;
 using Sim.Controllers.ReplicaSet;
 using Sim.Controllers.Runtime;
@@ -32,6 +33,7 @@ public sealed class ControllerManager(ApiClient client, SimRandom random, Client
         _ = new NodeLifecycleController(context);
         _ = new TaintEvictionController(context);
         _ = new PodGCController(context);
+        _ = new HorizontalController(context);
         context.Informers.Start();
         Context = context;
     }
