@@ -62,6 +62,9 @@ public sealed partial class HorizontalController : Reconciler
         _hpas.Added += EnqueueHpa;
         _hpas.Updated += (_, hpa) => EnqueueHpa(hpa);
         _hpas.Deleted += hpa => _selectors.Remove(Key(hpa));
+        _pods.Added += _ => _podsVersion++;
+        _pods.Updated += (_, _) => _podsVersion++;
+        _pods.Deleted += _ => _podsVersion++;
     }
 
     private static NamespacedName Key(KubeObject o) => new(o.Metadata.NamespaceProperty ?? "", o.Metadata.Name);
@@ -92,13 +95,20 @@ public sealed partial class HorizontalController : Reconciler
         return ReconcileResult.After(SyncPeriod);
     }
 
-    // The pods of a namespace matching a selector, from the shared informer, in name order.
+    // Bumped on every pod event: a listing made since is still what the informer holds.
+    private long _podsVersion;
+    private (string Namespace, LabelSelector Selector, long Version, List<V1Pod> Pods)? _lastListing;
+
+    // The pods of a namespace matching a selector, from the shared informer, in name order (the pod lister's answer;
+    // asked twice per sync, so the last answer is reused while the informer has not changed).
     private List<V1Pod> PodsOf(string ns, LabelSelector selector)
     {
+        if (_lastListing is { } last && last.Version == _podsVersion && last.Namespace == ns && ReferenceEquals(last.Selector, selector)) return last.Pods;
         var pods = new List<V1Pod>();
         foreach (var pod in _pods.ByIndex(InformerFactory.ByNamespace, ns))
             if (selector.Matches(pod.Metadata.Labels)) pods.Add(pod);
         pods.Sort((a, b) => string.CompareOrdinal(a.Metadata.Name, b.Metadata.Name));
+        _lastListing = (ns, selector, _podsVersion, pods);
         return pods;
     }
 }

@@ -196,16 +196,33 @@ internal sealed class ReplicaCalculator(double tolerance, SimDuration cpuInitial
         var requests = new Dictionary<string, long>(pods.Count, StringComparer.Ordinal);
         foreach (var pod in pods)
         {
-            long sum = 0;
-            foreach (var c in RequestingContainers(pod))
-            {
-                if (container.Length > 0 && container != c.Name) continue;
-                if (c.Resources?.Requests?.TryGetValue(resource, out var q) != true) return null;
-                sum += Core.Nodes.Resources.MilliValue(q!);
-            }
+            if (PodRequest(pod, container, resource) is not { } sum) return null;
             requests[pod.Metadata.Name] = sum;
         }
         return requests;
+    }
+
+    // Reading a quantity is costly and a pod's requests do not change while the informer holds the same object: each
+    // pod object's sums are kept with it.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<V1Pod, Dictionary<(string, string), long?>> RequestSums = new();
+
+    private static long? PodRequest(V1Pod pod, string container, string resource)
+    {
+        var sums = RequestSums.GetValue(pod, _ => []);
+        if (sums.TryGetValue((container, resource), out var known)) return known;
+        long? sum = 0;
+        foreach (var c in RequestingContainers(pod))
+        {
+            if (container.Length > 0 && container != c.Name) continue;
+            if (c.Resources?.Requests?.TryGetValue(resource, out var q) != true)
+            {
+                sum = null;
+                break;
+            }
+            sum += Core.Nodes.Resources.MilliValue(q!);
+        }
+        sums[(container, resource)] = sum;
+        return sum;
     }
 
     private static string MissingRequest(IReadOnlyList<V1Pod> pods, string container, string resource)

@@ -65,13 +65,17 @@ public sealed class MetricsServer : IMetricsApi
     public PodMetricsList ListPodMetrics(string? ns, LabelSelector selector)
     {
         var (last, previous) = Scrapes(_api.Loop.Now);
-        var items = new List<PodMetrics>();
-        foreach (var obj in _api.List(ResourceKinds.Pod, ns).Value!.Items)
+        // The pods are picked first and only those sorted (in namespace and name order): the listing runs every sync.
+        var pods = new List<V1Pod>();
+        foreach (var obj in _api.Unordered(ResourceKinds.Pod))
         {
             var pod = (V1Pod)obj;
-            if (!selector.Matches(pod.Metadata.Labels) || pod.Status?.Phase != "Running") continue;
-            if (Of(pod, last, previous) is { } metrics) items.Add(metrics);
+            if ((ns is null || pod.Metadata.NamespaceProperty == ns) && pod.Status?.Phase == "Running" && selector.Matches(pod.Metadata.Labels)) pods.Add(pod);
         }
+        pods.Sort(static (a, b) => string.CompareOrdinal(a.Metadata.NamespaceProperty, b.Metadata.NamespaceProperty) is var c and not 0 ? c : string.CompareOrdinal(a.Metadata.Name, b.Metadata.Name));
+        var items = new List<PodMetrics>(pods.Count);
+        foreach (var pod in pods)
+            if (Of(pod, last, previous) is { } metrics) items.Add(metrics);
         return new PodMetricsList(items);
     }
 

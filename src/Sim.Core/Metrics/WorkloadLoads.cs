@@ -116,7 +116,7 @@ public sealed class WorkloadLoads
 
     private void Rebuild(Load load)
     {
-        var serving = new SortedDictionary<string, (string, string)>(StringComparer.Ordinal);
+        var serving = new Dictionary<string, (string, string)>(StringComparer.Ordinal);
         foreach (var obj in _api.List(ResourceKinds.Pod, load.Workload.Namespace).Value!.Items)
         {
             var pod = (V1Pod)obj;
@@ -150,7 +150,7 @@ public sealed class WorkloadLoads
 
         public LabelSelector Selector { get; set; } = LabelSelector.Nothing;
 
-        // Serving pods by name: their uid and node.
-        public SortedDictionary<string, (string Uid, string Node)> Serving { get; } = new(StringComparer.Ordinal);
+        // Serving pods by name: their uid and node (the order they are told their share in changes nothing).
+        public Dictionary<string, (string Uid, string Node)> Serving { get; } = new(StringComparer.Ordinal);
     }
 }
