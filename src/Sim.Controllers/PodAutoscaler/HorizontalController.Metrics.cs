@@ -110,6 +110,8 @@ public sealed partial class HorizontalController
     private async ValueTask<MetricProposal> ComputeReplicasForMetric(V2HorizontalPodAutoscaler hpa, V2MetricSpec spec, int specReplicas, int statusReplicas, LabelSelector selector)
     {
         var ns = hpa.Metadata.NamespaceProperty ?? "default";
+        // The API server refuses a metric without its source; one stored before that check must not stop the controller.
+        if (SourceMissing(spec)) return Unable(hpa, "InvalidMetricSourceType", $"unknown metric source type {Core.Api.GoValue.Quote(spec.Type ?? "")}");
         switch (spec.Type)
         {
             case "Object":
@@ -123,14 +125,14 @@ public sealed partial class HorizontalController
             case "Resource":
             {
                 var r = spec.Resource!;
-                var proposal = await ResourceMetric(specReplicas, r.Target, r.Name, ns, "", selector, containerSource: false);
+                var proposal = await ResourceMetric(specReplicas, r.Target ?? new V2MetricTarget(), r.Name ?? "", ns, "", selector, containerSource: false);
                 if (proposal.Error is not null) return Wrapped(Unable(hpa, "FailedGetResourceMetric", proposal.Error), $"failed to get {r.Name} resource metric value: ");
                 return proposal with { Status = new V2MetricStatus { Type = "Resource", Resource = new V2ResourceMetricStatus { Name = r.Name, Current = proposal.Status!.Resource.Current } } };
             }
             case "ContainerResource":
             {
                 var c = spec.ContainerResource!;
-                var proposal = await ResourceMetric(specReplicas, c.Target, c.Name, ns, c.Container, selector, containerSource: true);
+                var proposal = await ResourceMetric(specReplicas, c.Target ?? new V2MetricTarget(), c.Name ?? "", ns, c.Container ?? "", selector, containerSource: true);
                 if (proposal.Error is not null) return Wrapped(Unable(hpa, "FailedGetContainerResourceMetric", proposal.Error), $"failed to get {c.Container} container metric value: ");
                 return proposal with
                 {
@@ -160,6 +162,16 @@ public sealed partial class HorizontalController
             }
         }
     }
+
+    private static bool SourceMissing(V2MetricSpec spec) => spec.Type switch
+    {
+        "Object" => spec.ObjectProperty is null,
+        "Pods" => spec.Pods is null,
+        "Resource" => spec.Resource is null,
+        "ContainerResource" => spec.ContainerResource is null,
+        "External" => spec.External is null,
+        _ => false,
+    };
 
     // computeStatusForObjectMetric, against a cluster without a custom metrics adapter.
     private MetricProposal ObjectMetric(V2HorizontalPodAutoscaler hpa, V2ObjectMetricSource source, string ns)

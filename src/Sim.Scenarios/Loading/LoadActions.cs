@@ -8,7 +8,7 @@ using Sim.Scenarios.Model;
 namespace Sim.Scenarios.Loading;
 
 /// <summary>Reads the <c>load</c> action: <c>{kind, name, namespace, cpu, memory}</c>, the quantities as Kubernetes writes them.</summary>
-internal static class LoadActions
+internal static partial class LoadActions
 {
     public static LoadAction? Read(YNode body, YamlFields f)
     {
@@ -35,15 +35,21 @@ internal static class LoadActions
             f.Error(node.Start, $"{GoValue.Quote(key)} must be a quantity, e.g. {(key == "cpu" ? "900m or 2" : "512Mi")}");
             return null;
         }
-        var text = QuantityRange.Clamp(scalar.Value.Trim());
+        const string shape = "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
+        // The API server's check first, as for a quantity in a manifest: the client library throws for some text it passes.
+        if (!QuantityPattern().IsMatch(scalar.Value))
+        {
+            f.Error(node.Start, $"{GoValue.Quote(key)}: {shape}");
+            return null;
+        }
         ResourceQuantity quantity;
         try
         {
-            quantity = new ResourceQuantity(text);
+            quantity = new ResourceQuantity(QuantityRange.Clamp(scalar.Value));
         }
         catch (Exception e) when (e is FormatException or ArgumentException or OverflowException)
         {
-            f.Error(node.Start, $"{GoValue.Quote(key)}: quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'");
+            f.Error(node.Start, $"{GoValue.Quote(key)}: unable to parse quantity's suffix");
             return null;
         }
         if (quantity.ToDouble() < 0)
@@ -53,4 +59,7 @@ internal static class LoadActions
         }
         return (quantity, scalar.Value);
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$")]
+    private static partial System.Text.RegularExpressions.Regex QuantityPattern();
 }
