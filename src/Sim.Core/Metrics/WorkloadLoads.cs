@@ -29,7 +29,6 @@ public sealed class WorkloadLoads
     {
         _api = api;
         _machine = machine;
-        api.Committed += OnCommitted;
     }
 
     /// <summary>The workloads with a load, in the order their loads were first set.</summary>
@@ -49,6 +48,8 @@ public sealed class WorkloadLoads
         var load = _loads.Find(l => l.Workload == key);
         if (load is null)
         {
+            // Listening to commits only once there is a load: a commit then costs nothing more in runs without one.
+            if (_loads.Count == 0) _api.Committed += OnCommitted;
             load = new Load(key);
             _loads.Add(load);
         }
@@ -78,7 +79,6 @@ public sealed class WorkloadLoads
 
     private void OnCommitted(CommittedChange change)
     {
-        if (_loads.Count == 0) return;
         if (change.Object is V1Pod pod)
         {
             var ns = pod.Metadata.NamespaceProperty ?? "default";
