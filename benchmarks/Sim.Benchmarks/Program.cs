@@ -17,6 +17,11 @@ public static class Program
             ScheduleRun.Run(args);
             return;
         }
+        if (args.Length > 0 && args[0] == "hpa")
+        {
+            HpaRun.Run(args);
+            return;
+        }
         if (args.Length > 0 && args[0] == "idle")
         {
             IdleRun.Run(args);

@@ -5,6 +5,7 @@ using Sim.Controllers.Job;
 using Sim.Controllers.Namespace;
 using Sim.Controllers.NodeLifecycle;
 using Sim.Controllers.PersistentVolume;
+using Sim.Controllers.PodAutoscaler;
 using Sim.Controllers.PodGC;
 using Sim.Controllers.PvcProtection;
 using Sim.Controllers.PvProtection;
@@ -47,6 +48,7 @@ public sealed class ControllerManager(ApiClient client, SimRandom random, Client
         // The provisioners of the StorageClasses the cluster starts with (pods of their own in a real cluster).
         _ = new ExternalProvisioner(context, new MinikubeHostPathProvisioner(context.Random.Fork("storage-provisioner")));
         _ = new ExternalProvisioner(context, new LonghornCsiProvisioner(context.Now));
+        _ = new HorizontalController(context);
         context.Informers.Start();
         Context = context;
     }

@@ -1,6 +1,7 @@
 using Sim.Controllers.Scheduler;
 using Sim.Core.Api;
 using Sim.Core.Kernel;
+using Sim.Core.Metrics;
 using Sim.Core.Network;
 using Sim.Core.Nodes;
 using Sim.Core.Time;
@@ -16,6 +17,7 @@ public sealed class SimulatedCluster
 {
     private readonly List<NodeMachine> _machines = [];
     private readonly List<Kubelet> _kubelets = [];
+    private readonly Dictionary<string, int> _nodeIndex = new(StringComparer.Ordinal);
 
     private SimulatedCluster(ClusterOptions options)
     {
@@ -26,6 +28,10 @@ public sealed class SimulatedCluster
         Network = new SimNetwork(Random.Fork("network"), options.Network);
         Transport = new NetworkTransport(Api, ClientIdentity.ControlPlaneEndpoint, Network);
         foreach (var node in options.Nodes) Network.AddEndpoint(node.Name);
+        // metrics-server, reached through the API server's aggregation layer, and the traffic scenarios send.
+        Metrics = new MetricsServer(Api, NodeKubelet, node => Network.Connected(ClientIdentity.ControlPlaneEndpoint, node), options.Start);
+        Api.RegisterMetricsApi(Metrics);
+        Loads = new WorkloadLoads(Api, node => _nodeIndex.TryGetValue(node, out var i) ? _machines[i] : null);
     }
 
     /// <summary>What this cluster was built from.</summary>
@@ -58,6 +64,12 @@ public sealed class SimulatedCluster
     /// <summary>kube-scheduler (null when the control plane does not run).</summary>
     public KubeScheduler? Scheduler { get; private set; }
 
+    /// <summary>metrics-server: the resource metrics API (metrics.k8s.io) computed from the kubelets' usage.</summary>
+    public MetricsServer Metrics { get; }
+
+    /// <summary>The load sent to workloads (the scenario's <c>load</c> action).</summary>
+    public WorkloadLoads Loads { get; }
+
     /// <summary>The current virtual time.</summary>
     public SimTime Now => Loop.Now;
 
@@ -78,6 +90,7 @@ public sealed class SimulatedCluster
             var random = Random.Fork("kubelet/" + spec.Name);
             var machine = new NodeMachine(spec, i, Loop, random);
             _machines.Add(machine);
+            _nodeIndex[spec.Name] = i;
             var kubelet = new Kubelet(machine, KubeletClient(spec.Name), random);
             _kubelets.Add(kubelet);
             kubelet.Start();
@@ -156,6 +169,23 @@ public sealed class SimulatedCluster
         kubelet.Start();
         return null;
     }
+
+    /// <summary>
+    /// Sends a workload (Deployment, ReplicaSet or StatefulSet) a total demand of <paramref name="cpuMilli"/> millicores
+    /// and <paramref name="memoryBytes"/> bytes, shared evenly by its Ready pods, from now on (see
+    /// <see cref="WorkloadLoads"/>). Null on success, else the API's refusal.
+    /// </summary>
+    public ApiError? SetLoad(ResourceKind kind, string ns, string name, long? cpuMilli, long? memoryBytes)
+    {
+        if (Loads.Set(kind, ns, name, cpuMilli, memoryBytes) is { } refused) return refused;
+        var details = new Dictionary<string, string> { ["kind"] = kind.Kind, ["namespace"] = ns, ["name"] = name };
+        if (cpuMilli is { } cpu) details["cpu"] = cpu.ToString(System.Globalization.CultureInfo.InvariantCulture) + "m";
+        if (memoryBytes is { } memory) details["memory"] = memory.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Api.History.AppendSimulationAction(Loop.Now, "load", details);
+        return null;
+    }
+
+    private Kubelet? NodeKubelet(string node) => _nodeIndex.TryGetValue(node, out var i) && i < _kubelets.Count ? _kubelets[i] : null;
 
     /// <summary>A client of the API server identifying itself as <paramref name="userAgent"/> (e.g. <c>kubectl</c>), on the control plane, without a rate limit.</summary>
     public ApiClient Client(string userAgent = "kubectl") => ClientOn(ClientIdentity.ControlPlaneEndpoint, userAgent, userAgent, null);

@@ -1,4 +1,5 @@
 using Sim.Core.Kernel;
+using Sim.Core.Time;
 
 namespace Sim.Core.Nodes;
 
@@ -19,6 +20,7 @@ public sealed class NodeMachine
         Random = random;
         Images = new ImagePuller(loop, random.Fork("images"));
         Network = new PodNetwork(index);
+        BootedAt = loop.Now;
     }
 
     /// <summary>The node's shape.</summary>
@@ -51,6 +53,15 @@ public sealed class NodeMachine
     /// <summary>How many times it has booted since the simulation started (0 before the first reboot).</summary>
     public int Boots { get; private set; }
 
+    /// <summary>When it last booted (its root cgroup's start, as the metrics pipeline sees the node).</summary>
+    public SimTime BootedAt { get; private set; }
+
+    /// <summary>
+    /// What its pods are being sent (the load the scenario puts on them), over the last minute. Traffic keeps coming to
+    /// a pod's address while the machine is down, so a crash keeps it: containers started after the boot use it again.
+    /// </summary>
+    public PodDemands Demands { get; } = new();
+
     /// <summary>The machine dies: its images and pod addresses are gone (its kubelet must be stopped with it).</summary>
     public void Crash()
     {
@@ -64,5 +75,6 @@ public sealed class NodeMachine
     {
         PoweredOn = true;
         Boots++;
+        BootedAt = Loop.Now;
     }
 }

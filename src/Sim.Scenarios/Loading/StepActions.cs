@@ -22,6 +22,7 @@ internal static class StepActions
         "crashNode" or "restartNode" => FaultActions.ReadNodeFault(verb, body, f, cluster),
         "partition" => FaultActions.ReadPartition(body, f, cluster),
         "heal" => FaultActions.ReadHeal(body, f, cluster),
+        "load" => LoadActions.Read(body, f),
         _ => null,
     };
 
@@ -94,7 +95,7 @@ internal static class StepActions
         return new ApplyAction(string.Join(", ", sources.Distinct()), docs);
     }
 
-    private static ResourceKind? Kind(YMapping map, YamlFields f, string? fallback = null, Func<ResourceKind, string?>? check = null)
+    internal static ResourceKind? Kind(YMapping map, YamlFields f, string? fallback = null, Func<ResourceKind, string?>? check = null)
     {
         var name = f.String(map, "kind") ?? fallback;
         if (name is null)
@@ -117,7 +118,7 @@ internal static class StepActions
         return kind;
     }
 
-    private static string Namespace(YMapping map, YamlFields f, ResourceKind? kind) =>
+    internal static string Namespace(YMapping map, YamlFields f, ResourceKind? kind) =>
         kind is { Namespaced: false } ? "" : f.String(map, "namespace") ?? "default";
 
     private static DeleteAction? ReadDelete(YNode body, YamlFields f)

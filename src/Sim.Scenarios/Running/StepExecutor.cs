@@ -47,6 +47,8 @@ internal sealed class StepExecutor(SimulatedCluster cluster, SimTime origin)
                 return [Partition(p)];
             case HealAction h:
                 return [Heal(h)];
+            case LoadAction l:
+                return [LoadStep.Run(cluster, l)];
             default:
                 return [new ActionOutcome(false, "", $"action {action.Verb} is not supported")];
         }

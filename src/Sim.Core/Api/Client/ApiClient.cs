@@ -43,7 +43,7 @@ public sealed class ApiClient
     public ApiClient As(ClientIdentity identity, ClientRateLimit? rateLimit) => new(_transport, identity, _loop, rateLimit);
 
     // Requests carry their arguments beside a static function, so a call that completes at once allocates nothing.
-    private ValueTask<ApiResult<T>> Send<TArgs, T>(TArgs args, Func<ApiServer, TArgs, ApiResult<T>> request) where T : class
+    internal ValueTask<ApiResult<T>> Send<TArgs, T>(TArgs args, Func<ApiServer, TArgs, ApiResult<T>> request) where T : class
     {
         if (_bucket is null || _bucket.Reserve(_loop.Now) is not { Ticks: > 0 } wait) return _transport.Send(Identity, args, request);
         return SendLater(wait, args, request);

@@ -67,10 +67,29 @@ internal sealed class HorizontalPodAutoscalerStrategy : KindStrategy<V2Horizonta
                 yield return FieldError.NotSupported(p + ".type", metric.Type ?? "", "ContainerResource", "External", "Object", "Pods", "Resource");
                 continue;
             }
+            // validateMetricSpec: the source named by type must be there.
+            var (sourceField, source) = metric.Type switch
+            {
+                "Object" => ("object", (object?)metric.ObjectProperty),
+                "Pods" => ("pods", metric.Pods),
+                "ContainerResource" => ("containerResource", metric.ContainerResource),
+                "External" => ("external", metric.External),
+                _ => ("resource", metric.Resource),
+            };
+            if (source is null && metric.Type != "Resource")
+            {
+                yield return FieldError.Required($"{p}.{sourceField}", "must populate information for the given metric source");
+                continue;
+            }
             if (metric.Type == "Resource")
             {
                 if (metric.Resource is null) { yield return FieldError.Required(p + ".resource", "must populate information for the given metric source"); continue; }
-                if (metric.Resource.Target?.Type == "Utilization" && metric.Resource.Target.AverageUtilization is null)
+                // validateMetricTarget and validateResourceSource.
+                if (string.IsNullOrEmpty(metric.Resource.Target?.Type))
+                    yield return FieldError.Required(p + ".resource.target.type", "must specify a metric target type");
+                if (metric.Resource.Target?.Type is not ("Utilization" or "Value" or "AverageValue"))
+                    yield return FieldError.Invalid(p + ".resource.target.type", metric.Resource.Target?.Type ?? "", "must be either Utilization, Value, or AverageValue");
+                if (metric.Resource.Target?.AverageUtilization is null && metric.Resource.Target?.AverageValue is null)
                     yield return FieldError.Required(p + ".resource.target.averageUtilization", "must set either a target raw value or a target utilization");
                 if (metric.Resource.Target?.AverageUtilization is <= 0)
                     yield return FieldError.Invalid(p + ".resource.target.averageUtilization", (long)metric.Resource.Target.AverageUtilization.Value, "must be greater than 0");
