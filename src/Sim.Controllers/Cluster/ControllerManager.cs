@@ -1,3 +1,4 @@
+using Sim.Controllers.DaemonSet;
 using Sim.Controllers.Deployment;
 using Sim.Controllers.GarbageCollector;
 using Sim.Controllers.Namespace;
@@ -27,6 +28,7 @@ public sealed class ControllerManager(ApiClient client, SimRandom random, Client
         var context = new ControllerContext(Loop, client, new InformerFactory(client, Loop, random), random, perController);
         _ = new DeploymentController(context);
         _ = new ReplicaSetController(context);
+        _ = new DaemonSetController(context);
         _ = new GarbageCollectorController(context);
         _ = new NamespaceController(context);
         _ = new NodeLifecycleController(context);
