@@ -11,8 +11,9 @@ namespace Sim.Controllers.DaemonSet;
 /// </summary>
 internal sealed class DaemonPodPredicates
 {
-    // Stored objects never change: one set of predicates per version of a DaemonSet.
-    private static readonly ConditionalWeakTable<V1DaemonSet, DaemonPodPredicates> Cache = new();
+    // Stored objects never change, and the predicates read only the template, which status writes share with the
+    // version before: one set of predicates per template.
+    private static readonly ConditionalWeakTable<object, DaemonPodPredicates> Cache = new();
 
     private static readonly IDictionary<string, string> NoLabels = new Dictionary<string, string>();
 
@@ -31,7 +32,8 @@ internal sealed class DaemonPodPredicates
     }
 
     /// <summary>The predicates of <paramref name="ds"/> as stored.</summary>
-    public static DaemonPodPredicates For(V1DaemonSet ds) => Cache.GetValue(ds, static d => new DaemonPodPredicates(d));
+    public static DaemonPodPredicates For(V1DaemonSet ds) =>
+        Cache.TryGetValue((object?)ds.Spec?.Template ?? ds, out var cached) ? cached : Cache.GetValue((object?)ds.Spec?.Template ?? ds, _ => new DaemonPodPredicates(ds));
 
     /// <summary>
     /// (shouldRun, shouldContinueRunning): whether a daemon pod should be started on the node, and whether one already

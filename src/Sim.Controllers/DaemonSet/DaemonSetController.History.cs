@@ -11,10 +11,15 @@ namespace Sim.Controllers.DaemonSet;
 
 public sealed partial class DaemonSetController
 {
-    // The template patch of each stored version of a DaemonSet (getPatch serializes the whole object).
-    private static readonly ConditionalWeakTable<V1DaemonSet, string> Patches = new();
+    // getPatch serializes the whole object but keeps only the template, which status writes share with the version
+    // before: one patch per template.
+    private static readonly ConditionalWeakTable<object, string> Patches = new();
 
-    private static string Patch(V1DaemonSet ds) => Patches.GetValue(ds, static d => ControllerRevisions.TemplatePatch(d));
+    private static string Patch(V1DaemonSet ds)
+    {
+        var key = (object?)ds.Spec?.Template ?? ds;
+        return Patches.TryGetValue(key, out var patch) ? patch : Patches.GetValue(key, _ => ControllerRevisions.TemplatePatch(ds));
+    }
 
     /// <summary>
     /// constructHistory: the DaemonSet's revisions split into the current one (its data is the template's patch) and
@@ -167,17 +172,16 @@ public sealed partial class DaemonSetController
     /// cleanupHistory: old revisions beyond revisionHistoryLimit are deleted, oldest first, except those a pod still
     /// carries the hash of (terminal pods being deleted included).
     /// </summary>
-    private async ValueTask<string?> CleanupHistory(V1DaemonSet ds, List<V1ControllerRevision> old)
+    private async ValueTask<string?> CleanupHistory(V1DaemonSet ds, NodeList nodes, List<V1ControllerRevision> old)
     {
         // Counted before the pods are read (upstream reads them first): with nothing to delete the read changes nothing.
         var toKill = old.Count - (ds.Spec.RevisionHistoryLimit ?? 10);
         if (toKill <= 0) return null;
-        var (byNode, error) = await NodesToDaemonPods(ds, includeDeletedTerminal: true);
+        var (byNode, error) = await NodesToDaemonPods(ds, nodes, includeDeletedTerminal: true);
         if (error is not null) return MappingError(ds, error);
         var liveHashes = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var pods in byNode!.Values)
-            foreach (var pod in pods)
-                if (pod.Metadata.Labels.ValueOf(DaemonSetUtil.HashLabel) is { Length: > 0 } h) liveHashes.Add(h);
+        foreach (var pod in byNode!.WithPods().SelectMany(e => e.Pods).Concat(byNode.DeletedTerminal))
+            if (pod.Hash is { Length: > 0 } h) liveHashes.Add(h);
         ControllerRevisions.SortByRevision(old);
         foreach (var history in old)
         {

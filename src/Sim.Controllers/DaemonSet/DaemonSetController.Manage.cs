@@ -9,7 +9,7 @@ public sealed partial class DaemonSetController
     /// <summary>
     /// podByCreationTimestampAndPhase: scheduled pods before pending ones, then the oldest first, names breaking ties.
     /// </summary>
-    private static readonly Comparison<V1Pod> ByCreationTimestampAndPhase = static (a, b) =>
+    internal static readonly Comparison<V1Pod> ByCreationTimestampAndPhase = static (a, b) =>
     {
         var aScheduled = a.Spec?.NodeName is { Length: > 0 };
         var bScheduled = b.Spec?.NodeName is { Length: > 0 };
@@ -21,24 +21,39 @@ public sealed partial class DaemonSetController
     /// <summary>
     /// getNodesToDaemonPods: the DaemonSet's pods (after releasing those it no longer selects and adopting orphans it
     /// selects) by the node each is on or meant for, oldest first on each node. Terminal pods already being deleted
-    /// are left out unless <paramref name="includeDeletedTerminal"/>: the kubelet or PodGC is removing them.
+    /// are left out unless <paramref name="includeDeletedTerminal"/>: the kubelet or PodGC is removing them. When there
+    /// is nothing to claim, this is the index kept from the informer's events (read it, never change it or keep it
+    /// across an await); otherwise the claim's result.
     /// </summary>
-    private async ValueTask<(Dictionary<string, List<V1Pod>>? Pods, string? Error)> NodesToDaemonPods(V1DaemonSet ds, bool includeDeletedTerminal)
+    private async ValueTask<(DaemonPodMap? Pods, string? Error)> NodesToDaemonPods(V1DaemonSet ds, NodeList nodes, bool includeDeletedTerminal)
     {
+        if (!LabelSelector.TryFromV1Cached(ds.Spec.Selector, out var selector, out var invalid)) return (null, invalid);
+        var indexed = _daemonPods.Of(ds.Metadata.Uid);
+        if (NothingToClaim(ds, selector, indexed))
+            return (new DaemonPodMap(indexed, nodes.AlignedTo(indexed)) { DeletedTerminal = includeDeletedTerminal ? indexed.DeletedTerminal.Values : [] }, null);
         var (claimed, error) = await DaemonPods(ds);
         if (error is not null) return (null, error);
-        var byNode = new Dictionary<string, List<V1Pod>>(StringComparer.Ordinal);
+        var byNode = new Dictionary<string, List<DaemonPod>>(StringComparer.Ordinal);
         foreach (var pod in claimed!)
         {
             if (!includeDeletedTerminal && PodState.IsTerminal(pod) && pod.Metadata.DeletionTimestamp is not null) continue;
             // A pod that names no node (its affinity was changed by hand) is not this controller's to place.
             if (DaemonSetUtil.TargetNodeName(pod) is not { } node) continue;
-            if (!byNode.TryGetValue(node, out var list)) byNode[node] = list = new List<V1Pod>(1);
-            list.Add(pod);
+            if (!byNode.TryGetValue(node, out var list)) byNode[node] = list = new List<DaemonPod>(1);
+            list.Add(new DaemonPod(pod));
         }
         foreach (var list in byNode.Values)
-            if (list.Count > 1) list.Sort(ByCreationTimestampAndPhase);
-        return (byNode, null);
+            if (list.Count > 1) list.Sort(DaemonPod.Compare);
+        return (new DaemonPodMap(byNode, nodes.Names()), null);
+    }
+
+    // A claim would change nothing: every pod the DaemonSet controls is selected, and no orphan of its namespace is.
+    private bool NothingToClaim(V1DaemonSet ds, LabelSelector selector, DaemonPods indexed)
+    {
+        if (indexed.NotSelected > 0 || indexed.Unknown > 0) return false;
+        foreach (var orphan in _pods.ByIndex(InformerFactory.OrphansByNamespace, ds.Metadata.NamespaceProperty ?? ""))
+            if (orphan.Metadata.DeletionTimestamp is null && selector.Matches(orphan.Metadata.Labels)) return false;
+        return true;
     }
 
     /// <summary>
@@ -62,23 +77,33 @@ public sealed partial class DaemonSetController
     /// manage: for every node, create the daemon pod it should run and lacks, delete the ones it should not keep;
     /// and delete pods still unscheduled that were meant for nodes that are gone (PodGC leaves those alone).
     /// </summary>
-    private async ValueTask<string?> Manage(V1DaemonSet ds, List<V1Node> nodes, string hash)
+    private async ValueTask<string?> Manage(V1DaemonSet ds, NodeList nodes, string hash)
     {
-        var (byNode, error) = await NodesToDaemonPods(ds, includeDeletedTerminal: false);
+        var (byNode, error) = await NodesToDaemonPods(ds, nodes, includeDeletedTerminal: false);
         if (error is not null) return MappingError(ds, error);
         var needing = new List<string>();
         var toDelete = new List<V1Pod>();
-        foreach (var node in nodes) PodsShouldBeOnNode(node, byNode!, ds, hash, needing, toDelete);
-        UnscheduledPodsWithoutNode(nodes, byNode!, toDelete);
+        var allowsSurge = DaemonSetUtil.AllowsSurge(ds);
+        var withPods = 0;
+        for (var i = 0; i < nodes.Count; i++)
+        {
+            var daemonPods = byNode!.At(i);
+            var exists = daemonPods.Count > 0;
+            if (exists) withPods++;
+            PodsShouldBeOnNode(nodes.Nodes[i], nodes.Should[i], exists ? daemonPods : null, ds, hash, allowsSurge, needing, toDelete);
+        }
+        // Only when some pods name a node that is not in the list.
+        if (withPods < byNode!.NodesWithPods) UnscheduledPodsWithoutNode(nodes, byNode, toDelete);
         return await SyncNodes(ds, toDelete, needing, hash);
     }
 
     /// <summary>podsShouldBeOnNode: what to create on and delete from one node.</summary>
-    private void PodsShouldBeOnNode(V1Node node, Dictionary<string, List<V1Pod>> byNode, V1DaemonSet ds, string hash, List<string> needing, List<V1Pod> toDelete)
+    private void PodsShouldBeOnNode(V1Node node, (bool ShouldRun, bool ShouldContinueRunning) should, List<DaemonPod>? daemonPods, V1DaemonSet ds, string hash,
+        bool allowsSurge, List<string> needing, List<V1Pod> toDelete)
     {
         var name = node.Metadata.Name;
-        var (shouldRun, shouldContinueRunning) = DaemonPodPredicates.For(ds).NodeShouldRunDaemonPod(node);
-        var exists = byNode.TryGetValue(name, out var daemonPods);
+        var (shouldRun, shouldContinueRunning) = should;
+        var exists = daemonPods is not null;
         if (shouldRun && !exists)
         {
             needing.Add(name);
@@ -87,11 +112,14 @@ public sealed partial class DaemonSetController
         if (shouldContinueRunning)
         {
             if (daemonPods is null) return;
-            List<V1Pod>? running = null;
-            foreach (var pod in daemonPods)
+            // Most nodes hold one running pod: the list of them is made only when there is a second.
+            DaemonPod? first = null;
+            List<DaemonPod>? running = null;
+            foreach (var daemonPod in daemonPods)
             {
-                if (pod.Metadata.DeletionTimestamp is not null) continue;
-                switch (pod.Status?.Phase)
+                if (daemonPod.Deleting) continue;
+                var pod = daemonPod.Pod;
+                switch (daemonPod.Phase)
                 {
                     case "Failed":
                         // The controller often fights a kubelet that rejects its pods: back off per node, not in a hot loop.
@@ -111,29 +139,30 @@ public sealed partial class DaemonSetController
                         toDelete.Add(pod);
                         break;
                     default:
-                        (running ??= []).Add(pod);
+                        if (first is null) first = daemonPod;
+                        else (running ??= [first]).Add(daemonPod);
                         break;
                 }
             }
-            // The list is already oldest first (scheduled before pending).
-            if (!DaemonSetUtil.AllowsSurge(ds))
+            if (running is null)
             {
-                // Without surge, every pod beyond the oldest goes; the next sync creates one where none is left.
-                for (var i = 1; i < (running?.Count ?? 0); i++) toDelete.Add(running![i]);
+                // At most one running: nothing to prune; surging needs at least one pod not being deleted on the node.
+                if (first is null && allowsSurge && shouldRun) needing.Add(name);
                 return;
             }
-            if (running is null || running.Count <= 1)
+            // The list is already oldest first (scheduled before pending).
+            if (!allowsSurge)
             {
-                // Surging needs at least one pod that is not being deleted on the node.
-                if (running is null && shouldRun) needing.Add(name);
+                // Without surge, every pod beyond the oldest goes; the next sync creates one where none is left.
+                for (var i = 1; i < running.Count; i++) toDelete.Add(running[i].Pod);
                 return;
             }
             // With surge, two pods may stay: the oldest of the current revision while it is not yet available, and the
             // oldest of another revision while it is ready. Every other one goes.
-            V1Pod? oldestNew = null, oldestOld = null;
+            DaemonPod? oldestNew = null, oldestOld = null;
             foreach (var pod in running)
             {
-                if (pod.Metadata.Labels.ValueOf(DaemonSetUtil.HashLabel) == hash)
+                if (pod.Hash == hash)
                 {
                     if (oldestNew is null)
                     {
@@ -146,35 +175,29 @@ public sealed partial class DaemonSetController
                     oldestOld = pod;
                     continue;
                 }
-                toDelete.Add(pod);
+                toDelete.Add(pod.Pod);
             }
             if (oldestNew is not null && oldestOld is not null
-                && (!PodState.IsReady(oldestOld) || PodState.IsAvailable(oldestNew, ds.Spec.MinReadySeconds ?? 0, Context.Now)))
-                toDelete.Add(oldestOld);
+                && (!oldestOld.Ready || oldestNew.IsAvailable(ds.Spec.MinReadySeconds ?? 0, Context.Now)))
+                toDelete.Add(oldestOld.Pod);
             return;
         }
         if (exists)
         {
             // The node should not run it at all (an untolerated NoExecute taint, a label gone): every pod goes.
             foreach (var pod in daemonPods!)
-                if (pod.Metadata.DeletionTimestamp is null) toDelete.Add(pod);
+                if (!pod.Deleting) toDelete.Add(pod.Pod);
         }
     }
 
     /// <summary>getUnscheduledPodsWithoutNode: pods never scheduled whose node does not exist, which nothing else removes.</summary>
-    private static void UnscheduledPodsWithoutNode(List<V1Node> nodes, Dictionary<string, List<V1Pod>> byNode, List<V1Pod> toDelete)
+    private static void UnscheduledPodsWithoutNode(NodeList nodes, DaemonPodMap byNode, List<V1Pod> toDelete)
     {
-        if (byNode.Count == 0) return;
-        var existing = new HashSet<string>(nodes.Count, StringComparer.Ordinal);
-        foreach (var node in nodes) existing.Add(node.Metadata.Name);
-        List<string>? missing = null;
-        foreach (var name in byNode.Keys)
-            if (!existing.Contains(name)) (missing ??= []).Add(name);
-        if (missing is null) return;
-        missing.Sort(StringComparer.Ordinal);
-        foreach (var name in missing)
-            foreach (var pod in byNode[name])
-                if (pod.Spec?.NodeName is not { Length: > 0 }) toDelete.Add(pod);
+        var missing = byNode.WithPods().Where(e => !nodes.Contains(e.Node)).ToList();
+        missing.Sort(static (a, b) => string.CompareOrdinal(a.Node, b.Node));
+        foreach (var (_, pods) in missing)
+            foreach (var pod in pods)
+                if (pod.Pod.Spec?.NodeName is not { Length: > 0 }) toDelete.Add(pod.Pod);
     }
 
     /// <summary>

@@ -10,17 +10,14 @@ public sealed partial class DaemonSetController
     /// and manage creates their replacements on a later pass. With surge, a new pod is created next to the old one,
     /// which goes once the new one is available.
     /// </summary>
-    private async ValueTask<string?> RollingUpdate(V1DaemonSet ds, List<V1Node> nodes, string hash)
+    private async ValueTask<string?> RollingUpdate(V1DaemonSet ds, NodeList nodes, string hash)
     {
-        var (byNode, error) = await NodesToDaemonPods(ds, includeDeletedTerminal: false);
+        var (byNode, error) = await NodesToDaemonPods(ds, nodes, includeDeletedTerminal: false);
         if (error is not null) return MappingError(ds, error);
-        var (maxSurge, maxUnavailable, desiredNumberScheduled) = UpdatedDesiredNodeCounts(ds, nodes, byNode!);
+        var (maxSurge, maxUnavailable, desiredNumberScheduled, candidateNodes) = UpdatedDesiredNodeCounts(ds, nodes, byNode!);
         var now = Context.Now;
         var minReady = ds.Spec.MinReadySeconds ?? 0;
-        var generation = DaemonSetUtil.TemplateGeneration(ds);
-        // Upstream walks the map in no particular order; here, in node name order.
-        var nodeNames = byNode!.Keys.ToList();
-        nodeNames.Sort(StringComparer.Ordinal);
+        var generation = DaemonSetUtil.GenerationText(DaemonSetUtil.TemplateGeneration(ds));
 
         if (maxSurge == 0)
         {
@@ -29,9 +26,9 @@ public sealed partial class DaemonSetController
             var numUnavailable = 0;
             var replacements = new List<V1Pod>();
             var candidates = new List<V1Pod>();
-            foreach (var nodeName in nodeNames)
+            foreach (var (_, podsOnNode) in candidateNodes)
             {
-                if (!FindUpdatedPodsOnNode(byNode[nodeName], hash, generation, out var newPod, out var oldPod))
+                if (!FindUpdatedPodsOnNode(podsOnNode, hash, generation, out var newPod, out var oldPod))
                 {
                     // Excess pods: manage cleans this node up first; it counts as unavailable meanwhile.
                     numUnavailable++;
@@ -44,17 +41,17 @@ public sealed partial class DaemonSetController
                 }
                 else if (newPod is not null)
                 {
-                    if (!PodState.IsAvailable(newPod, minReady, now)) numUnavailable++;
+                    if (!newPod.IsAvailable(minReady, now)) numUnavailable++;
                 }
-                else if (!PodState.IsAvailable(oldPod!, minReady, now))
+                else if (!oldPod!.IsAvailable(minReady, now))
                 {
                     // An old pod that is not available anyway is replaced at once.
-                    replacements.Add(oldPod!);
+                    replacements.Add(oldPod!.Pod);
                     numUnavailable++;
                 }
                 else if (numUnavailable < maxUnavailable)
                 {
-                    candidates.Add(oldPod!);
+                    candidates.Add(oldPod!.Pod);
                 }
             }
             var remaining = Math.Clamp(maxUnavailable - numUnavailable, 0, candidates.Count);
@@ -70,9 +67,9 @@ public sealed partial class DaemonSetController
         var allowedNewNodes = new List<string>();
         var numSurge = 0;
         var numAvailable = 0;
-        foreach (var nodeName in nodeNames)
+        foreach (var (nodeName, podsOnNode) in candidateNodes)
         {
-            if (!FindUpdatedPodsOnNode(byNode[nodeName], hash, generation, out var newPod, out var oldPod))
+            if (!FindUpdatedPodsOnNode(podsOnNode, hash, generation, out var newPod, out var oldPod))
             {
                 numSurge++;
                 continue;
@@ -80,9 +77,9 @@ public sealed partial class DaemonSetController
             // Availability counts every node, even those being given up for scheduling constraints.
             if (oldPod is not null)
             {
-                if (PodState.IsAvailable(oldPod, minReady, now)) numAvailable++;
+                if (oldPod.IsAvailable(minReady, now)) numAvailable++;
             }
-            else if (newPod is not null && PodState.IsAvailable(newPod, minReady, now))
+            else if (newPod is not null && newPod.IsAvailable(minReady, now))
             {
                 numAvailable++;
             }
@@ -91,16 +88,16 @@ public sealed partial class DaemonSetController
             {
                 if (_nodes.Get(null, nodeName) is not { } node) return $"couldn't get node for nodeName {GoValue.Quote(nodeName)}: node {GoValue.Quote(nodeName)} not found";
                 var shouldRun = DaemonPodPredicates.For(ds).NodeShouldRunDaemonPod(node).ShouldRun;
-                if (!PodState.IsAvailable(oldPod, minReady, now))
+                if (!oldPod.IsAvailable(minReady, now))
                 {
                     // Not available and no longer wanted there: remove it; otherwise replace it at once.
-                    if (!shouldRun) oldPodsToDelete.Add(oldPod);
+                    if (!shouldRun) oldPodsToDelete.Add(oldPod.Pod);
                     else allowedNewNodes.Add(nodeName);
                     continue;
                 }
                 if (!shouldRun)
                 {
-                    shouldNotRunPodsToDelete.Add(oldPod);
+                    shouldNotRunPodsToDelete.Add(oldPod.Pod);
                     continue;
                 }
                 if (numSurge >= maxSurge) continue;
@@ -108,12 +105,12 @@ public sealed partial class DaemonSetController
                 continue;
             }
             // Already surged here: wait for the new pod to be available, then the old one goes.
-            if (!PodState.IsAvailable(newPod, minReady, now))
+            if (!newPod.IsAvailable(minReady, now))
             {
                 numSurge++;
                 continue;
             }
-            oldPodsToDelete.Add(oldPod);
+            oldPodsToDelete.Add(oldPod.Pod);
         }
         var remainingSurge = maxSurge - numSurge;
         // With surge the owner expects full availability: a pod on a node it must leave goes only once enough pods
@@ -134,13 +131,13 @@ public sealed partial class DaemonSetController
     /// findUpdatedPodsOnNode: the node's one new and one old pod (not being deleted), or false when it holds more than
     /// one of either (manage prunes those first).
     /// </summary>
-    private static bool FindUpdatedPodsOnNode(List<V1Pod>? pods, string hash, long? generation, out V1Pod? newPod, out V1Pod? oldPod)
+    private static bool FindUpdatedPodsOnNode(List<DaemonPod> pods, string hash, string? generation, out DaemonPod? newPod, out DaemonPod? oldPod)
     {
         newPod = oldPod = null;
-        foreach (var pod in pods ?? [])
+        foreach (var pod in pods)
         {
-            if (pod.Metadata.DeletionTimestamp is not null) continue;
-            if (DaemonSetUtil.IsPodUpdated(pod, hash, generation))
+            if (pod.Deleting) continue;
+            if (pod.IsUpdated(hash, generation))
             {
                 if (newPod is not null) return false;
                 newPod = pod;
@@ -156,22 +153,34 @@ public sealed partial class DaemonSetController
 
     /// <summary>
     /// updatedDesiredNodeCounts: maxSurge and maxUnavailable of desiredNumberScheduled (percentages rounded up; with
-    /// both 0, unavailability 1), and an empty entry in <paramref name="byNode"/> for each wanted node without pods.
+    /// both 0, unavailability 1), and the nodes an update looks at: those with pods and those that should have one
+    /// (upstream adds an empty entry to its map for each of the latter). In node name order, then pods meant for
+    /// nodes that are not in the list, by name: upstream walks its map in no order.
     /// </summary>
-    private static (int MaxSurge, int MaxUnavailable, int Desired) UpdatedDesiredNodeCounts(V1DaemonSet ds, List<V1Node> nodes, Dictionary<string, List<V1Pod>> byNode)
+    private static (int MaxSurge, int MaxUnavailable, int Desired, List<(string Node, List<DaemonPod> Pods)> Nodes) UpdatedDesiredNodeCounts(V1DaemonSet ds, NodeList nodes, DaemonPodMap byNode)
     {
         var desired = 0;
-        var predicates = DaemonPodPredicates.For(ds);
-        foreach (var node in nodes)
+        var candidates = new List<(string, List<DaemonPod>)>(nodes.Count);
+        var withPods = 0;
+        for (var i = 0; i < nodes.Count; i++)
         {
-            if (!predicates.NodeShouldRunDaemonPod(node).ShouldRun) continue;
-            desired++;
-            byNode.TryAdd(node.Metadata.Name, []);
+            var pods = byNode.At(i);
+            var hasPods = pods.Count > 0;
+            if (hasPods) withPods++;
+            if (nodes.Should[i].ShouldRun) desired++;
+            else if (!hasPods) continue;
+            candidates.Add((nodes.Nodes[i].Metadata.Name, pods));
+        }
+        if (withPods < byNode.NodesWithPods)
+        {
+            var extra = byNode.WithPods().Where(e => !nodes.Contains(e.Node)).ToList();
+            extra.Sort(static (a, b) => string.CompareOrdinal(a.Node, b.Node));
+            candidates.AddRange(extra);
         }
         var maxUnavailable = DaemonSetUtil.UnavailableCount(ds, desired);
         var maxSurge = DaemonSetUtil.SurgeCount(ds, desired);
         // An impossible configuration from the API server: accept unavailability, as upstream does.
         if (desired > 0 && maxUnavailable == 0 && maxSurge == 0) maxUnavailable = 1;
-        return (maxSurge, maxUnavailable, desired);
+        return (maxSurge, maxUnavailable, desired, candidates);
     }
 }

@@ -18,19 +18,19 @@ public sealed partial class DaemonSetController
     /// nodes that should not have one are misscheduled. Written when anything changed; with minReadySeconds, looked at
     /// again that much later while some ready pod is not yet available.
     /// </summary>
-    private async ValueTask<string?> UpdateDaemonSetStatus(V1DaemonSet ds, List<V1Node> nodes, string hash, bool updateObservedGen)
+    private async ValueTask<string?> UpdateDaemonSetStatus(V1DaemonSet ds, NodeList nodes, string hash, bool updateObservedGen)
     {
-        var (byNode, error) = await NodesToDaemonPods(ds, includeDeletedTerminal: false);
+        var (byNode, error) = await NodesToDaemonPods(ds, nodes, includeDeletedTerminal: false);
         if (error is not null) return MappingError(ds, error);
         var now = Context.Now;
         var minReady = ds.Spec.MinReadySeconds ?? 0;
-        var generation = DaemonSetUtil.TemplateGeneration(ds);
-        var predicates = DaemonPodPredicates.For(ds);
+        var generation = DaemonSetUtil.GenerationText(DaemonSetUtil.TemplateGeneration(ds));
         int desired = 0, current = 0, misscheduled = 0, ready = 0, updated = 0, available = 0;
-        foreach (var node in nodes)
+        for (var i = 0; i < nodes.Count; i++)
         {
-            var shouldRun = predicates.NodeShouldRunDaemonPod(node).ShouldRun;
-            var scheduled = byNode!.TryGetValue(node.Metadata.Name, out var pods) && pods.Count > 0;
+            var shouldRun = nodes.Should[i].ShouldRun;
+            var pods = byNode!.At(i);
+            var scheduled = pods.Count > 0;
             if (!shouldRun)
             {
                 if (scheduled) misscheduled++;
@@ -40,13 +40,13 @@ public sealed partial class DaemonSetController
             if (!scheduled) continue;
             current++;
             // The oldest (scheduled first): the lists are sorted so.
-            var pod = pods![0];
-            if (PodState.IsReady(pod))
+            var pod = pods[0];
+            if (pod.Ready)
             {
                 ready++;
-                if (PodState.IsAvailable(pod, minReady, now)) available++;
+                if (pod.IsAvailable(minReady, now)) available++;
             }
-            if (DaemonSetUtil.IsPodUpdated(pod, hash, generation)) updated++;
+            if (pod.IsUpdated(hash, generation)) updated++;
         }
         var counts = new DaemonSetCounts(desired, current, misscheduled, ready, updated, available);
         if (await StoreDaemonSetStatus(ds, counts, updateObservedGen) is { } storeError)

@@ -39,8 +39,14 @@ public sealed partial class DaemonSetController : Reconciler
     private readonly ControllerRefManager<V1ControllerRevision> _historyClaims;
     private readonly ControllerOf<V1DaemonSet> _owners;
     private readonly FailedPodsBackoff _failedPodsBackoff = new();
-    // Node names in order, kept from the node informer's adds and deletes (a sync walks the nodes in this order).
-    private readonly SortedSet<string> _nodeNames = new(StringComparer.Ordinal);
+    private readonly DaemonPodIndex _daemonPods;
+    // The node lister's nodes in name order, kept from the node informer's events (a sync walks them in this order).
+    private readonly List<V1Node> _nodeList = [];
+    // Moves when a node comes, goes, or changes its labels or taints (what decides where daemon pods run).
+    private int _nodeListVersion;
+    private List<V1Node> _nodeSnapshot = [];
+    private int _snapshotVersion = -1;
+    private readonly Dictionary<string, NodeCache> _nodeCaches = new(StringComparer.Ordinal);
 
     /// <summary>Registers the controller's handlers on the shared informers (2 workers: --concurrent-daemonset-syncs).</summary>
     public DaemonSetController(ControllerContext context) : base(context, Component, workers: 2)
@@ -54,6 +60,8 @@ public sealed partial class DaemonSetController : Reconciler
         _podClaims = new ControllerRefManager<V1Pod>(Client);
         _historyClaims = new ControllerRefManager<V1ControllerRevision>(Client);
         _owners = new ControllerOf<V1DaemonSet>(_daemonSets, "DaemonSet", ds => ds.Spec?.Selector);
+        // Before the handlers that enqueue: a sync reads the index as the informer's events left it.
+        _daemonPods = new DaemonPodIndex(_pods, _daemonSets);
 
         _daemonSets.Added += Enqueue;
         _daemonSets.Updated += (old, cur) =>
@@ -74,7 +82,12 @@ public sealed partial class DaemonSetController : Reconciler
         _nodes.Added += AddNode;
         _nodes.Updated += UpdateNode;
         // Upstream has no delete handler: a deleted node's pods go with PodGC, and their deletion syncs the DaemonSet.
-        _nodes.Deleted += node => _nodeNames.Remove(node.Metadata.Name);
+        _nodes.Deleted += node =>
+        {
+            if (FindNode(node.Metadata.Name) is not (var i and >= 0)) return;
+            _nodeList.RemoveAt(i);
+            _nodeListVersion++;
+        };
     }
 
     private static NamespacedName Key(KubeObject o) => new(o.Metadata.NamespaceProperty ?? "", o.Metadata.Name);
@@ -83,6 +96,8 @@ public sealed partial class DaemonSetController : Reconciler
     {
         // So that a new DaemonSet of the same name starts clean.
         _expectations.Delete(Key(ds));
+        _nodeCaches.Remove(ds.Metadata.Uid);
+        _daemonPods.Forget(ds.Metadata.Uid);
         Enqueue(ds);
     }
 
@@ -133,15 +148,17 @@ public sealed partial class DaemonSetController : Reconciler
 
     private void AddNode(V1Node node)
     {
-        _nodeNames.Add(node.Metadata.Name);
+        PutNode(node);
         foreach (var ds in AllDaemonSets())
             if (DaemonPodPredicates.For(ds).NodeShouldRunDaemonPod(node).ShouldRun) Enqueue(ds);
     }
 
     private void UpdateNode(V1Node old, V1Node cur)
     {
+        PutNode(cur);
         // Only labels and taints decide where daemon pods run: heartbeats and status writes change neither.
         if (ModelCopy.SemanticEquals(old.Metadata.Labels, cur.Metadata.Labels) && ModelCopy.SemanticEquals(old.Spec?.Taints, cur.Spec?.Taints)) return;
+        _nodeListVersion++;
         foreach (var ds in AllDaemonSets())
         {
             var predicates = DaemonPodPredicates.For(ds);
@@ -149,13 +166,104 @@ public sealed partial class DaemonSetController : Reconciler
         }
     }
 
-    // The node lister's nodes, in name order.
-    private List<V1Node> NodeList()
+    // Binary search of the name-ordered node list: the index, or the complement of where it would go.
+    private int FindNode(string name)
     {
-        var nodes = new List<V1Node>(_nodeNames.Count);
-        foreach (var name in _nodeNames)
-            if (_nodes.Get(null, name) is { } node) nodes.Add(node);
-        return nodes;
+        int lo = 0, hi = _nodeList.Count - 1;
+        while (lo <= hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            var c = string.CompareOrdinal(_nodeList[mid].Metadata.Name, name);
+            if (c == 0) return mid;
+            if (c < 0) lo = mid + 1;
+            else hi = mid - 1;
+        }
+        return ~lo;
+    }
+
+    private void PutNode(V1Node node)
+    {
+        var i = FindNode(node.Metadata.Name);
+        if (i >= 0)
+        {
+            _nodeList[i] = node;
+            return;
+        }
+        _nodeList.Insert(~i, node);
+        _nodeListVersion++;
+    }
+
+    /// <summary>
+    /// The node lister's nodes when a sync starts, in name order, with what <c>NodeShouldRunDaemonPod</c> says of each
+    /// for the DaemonSet: every phase of the sync asks about these same nodes. Only names, labels and taints decide
+    /// the answers, so they are kept per DaemonSet template until a node is added, deleted, relabelled or retainted.
+    /// </summary>
+    private sealed class NodeList(List<V1Node> nodes, NodeCache cache, int version)
+    {
+        public List<V1Node> Nodes { get; } = nodes;
+
+        public (bool ShouldRun, bool ShouldContinueRunning)[] Should => cache.Should;
+
+        public int Count => Nodes.Count;
+
+        /// <summary>The index's slot lists of these nodes, by position (made once per node list and index).</summary>
+        public List<DaemonPod>[] AlignedTo(DaemonPods index)
+        {
+            if (ReferenceEquals(cache.Index, index) && cache.AlignedVersion == version && cache.Aligned is { } aligned) return aligned;
+            aligned = new List<DaemonPod>[Nodes.Count];
+            for (var i = 0; i < aligned.Length; i++) aligned[i] = index.Slot(Nodes[i].Metadata.Name).Pods;
+            (cache.Index, cache.AlignedVersion, cache.Aligned) = (index, version, aligned);
+            return aligned;
+        }
+
+        /// <summary>The node names, in order.</summary>
+        public List<string> Names() => Nodes.ConvertAll(n => n.Metadata.Name);
+
+        /// <summary>Whether <paramref name="name"/> is one of the nodes (a binary search: they are in name order).</summary>
+        public bool Contains(string name)
+        {
+            int lo = 0, hi = Nodes.Count - 1;
+            while (lo <= hi)
+            {
+                var mid = (lo + hi) >>> 1;
+                var c = string.CompareOrdinal(Nodes[mid].Metadata.Name, name);
+                if (c == 0) return true;
+                if (c < 0) lo = mid + 1;
+                else hi = mid - 1;
+            }
+            return false;
+        }
+    }
+
+    /// <summary>One DaemonSet's answers for one version of the node list, and its index's slots for those nodes.</summary>
+    private sealed class NodeCache
+    {
+        public object? Template;
+        public int Version = -1;
+        public (bool ShouldRun, bool ShouldContinueRunning)[] Should = [];
+        public DaemonPods? Index;
+        public int AlignedVersion = -1;
+        public List<DaemonPod>[]? Aligned;
+    }
+
+    private NodeList NodesFor(V1DaemonSet ds)
+    {
+        if (_snapshotVersion != _nodeListVersion)
+        {
+            // A fresh list per version: a sync holding the last one across an await keeps what it started with.
+            _nodeSnapshot = new List<V1Node>(_nodeList);
+            _snapshotVersion = _nodeListVersion;
+        }
+        if (!_nodeCaches.TryGetValue(ds.Metadata.Uid, out var cache)) _nodeCaches[ds.Metadata.Uid] = cache = new NodeCache();
+        var template = (object?)ds.Spec?.Template ?? ds;
+        if (cache.Version != _nodeListVersion || !ReferenceEquals(cache.Template, template))
+        {
+            var predicates = DaemonPodPredicates.For(ds);
+            var should = new (bool, bool)[_nodeSnapshot.Count];
+            for (var i = 0; i < should.Length; i++) should[i] = predicates.NodeShouldRunDaemonPod(_nodeSnapshot[i]);
+            (cache.Template, cache.Version, cache.Should) = (template, _nodeListVersion, should);
+        }
+        return new NodeList(_nodeSnapshot, cache, _nodeListVersion);
     }
 
     /// <inheritdoc />
@@ -167,7 +275,6 @@ public sealed partial class DaemonSetController : Reconciler
             _expectations.Delete(key);
             return ReconcileResult.Done;
         }
-        var nodes = NodeList();
         if (ds.Spec.Selector is { MatchLabels: null, MatchExpressions: null })
         {
             _events.Warning(ds, "SelectingAll", "This daemon set is selecting all pods. A non-empty selector is required.");
@@ -176,6 +283,7 @@ public sealed partial class DaemonSetController : Reconciler
         // Its revisions may be deleted or orphaned under it by now: the status of a DaemonSet being deleted cannot be
         // worked out reliably, so it is left as it is.
         if (ds.Metadata.DeletionTimestamp is not null) return ReconcileResult.Done;
+        var nodes = NodesFor(ds);
 
         var (cur, old, historyError) = await ConstructHistory(ds);
         if (historyError is not null) return ReconcileResult.Retry($"failed to construct revisions of DaemonSet: {historyError}");
@@ -194,13 +302,13 @@ public sealed partial class DaemonSetController : Reconciler
         return ReconcileResult.Done;
     }
 
-    private async ValueTask<string?> UpdateDaemonSet(V1DaemonSet ds, List<V1Node> nodes, string hash, NamespacedName key, List<V1ControllerRevision> old)
+    private async ValueTask<string?> UpdateDaemonSet(V1DaemonSet ds, NodeList nodes, string hash, NamespacedName key, List<V1ControllerRevision> old)
     {
         if (await Manage(ds, nodes, hash) is { } error) return error;
         // Roll only once the creates and deletes manage asked for have been seen.
         if (_expectations.Satisfied(key, Context.Now) && ds.Spec.UpdateStrategy?.Type == "RollingUpdate")
             if (await RollingUpdate(ds, nodes, hash) is { } rollError) return rollError;
-        if (await CleanupHistory(ds, old) is { } cleanup) return $"failed to clean up revisions of DaemonSet: {cleanup}";
+        if (await CleanupHistory(ds, nodes, old) is { } cleanup) return $"failed to clean up revisions of DaemonSet: {cleanup}";
         return null;
     }
 }

@@ -88,14 +88,8 @@ internal static class DaemonSetUtil
         return copy;
     }
 
-    /// <summary>IsPodUpdated: the pod carries the current hash, or the current template generation.</summary>
-    public static bool IsPodUpdated(V1Pod pod, string hash, long? generation)
-    {
-        var labels = pod.Metadata.Labels;
-        var templateMatches = generation is { } g && labels.ValueOf(TemplateGenerationLabel) == g.ToString(CultureInfo.InvariantCulture);
-        var hashMatches = hash.Length > 0 && labels.ValueOf(HashLabel) == hash;
-        return hashMatches || templateMatches;
-    }
+    /// <summary>The template generation as the pod label writes it (null when there is none).</summary>
+    public static string? GenerationText(long? generation) => generation?.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>AllowsSurge: the strategy allows more than one pod on a node.</summary>
     public static bool AllowsSurge(V1DaemonSet ds) => SurgeCount(ds, 1) > 0;
