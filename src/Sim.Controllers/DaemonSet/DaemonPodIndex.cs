@@ -137,6 +137,9 @@ internal sealed class DaemonPods
     /// <summary>How many slots hold pods.</summary>
     public int NodesWithPods { get; private set; }
 
+    /// <summary>Moves with every change to the set (a sync that saw the same version saw the same pods).</summary>
+    public int Version { get; private set; }
+
     /// <summary>The selected terminal pods being deleted (their hashes still keep a revision alive).</summary>
     public Dictionary<(string, string), DaemonPod> DeletedTerminal { get; } = [];
 
@@ -149,6 +152,7 @@ internal sealed class DaemonPods
     internal void Add((string, string) key, V1Pod pod, bool? selected)
     {
         All[key] = pod;
+        Version++;
         var record = new DaemonPod(pod);
         if (selected is null) Unknown++;
         else if (selected == false) NotSelected++;
@@ -168,6 +172,7 @@ internal sealed class DaemonPods
     {
         if (!_entries.Remove(key, out var e)) return;
         All.Remove(key);
+        Version++;
         if (e.Selected is null) Unknown--;
         else if (e.Selected == false) NotSelected--;
         if (e.Node is null) return;

@@ -125,6 +125,7 @@ public sealed partial class DaemonSetController
                         // The controller often fights a kubelet that rejects its pods: back off per node, not in a hot loop.
                         var backoffKey = $"{ds.Metadata.Uid}/{ds.Status?.ObservedGeneration ?? 0}/{name}";
                         var now = Context.Now;
+                        MemoOf(ds).TimeDependent = true;
                         if (_failedPodsBackoff.IsInBackOffSinceUpdate(backoffKey, now))
                         {
                             Queue.AddAfter(Key(ds), _failedPodsBackoff.Get(backoffKey));
@@ -212,6 +213,7 @@ public sealed partial class DaemonSetController
         var victims = deleteDiff == toDelete.Count ? toDelete : toDelete.GetRange(0, deleteDiff);
         // Set before the writes: their watch events may come back before the writes return.
         _expectations.SetExpectations(key, createDiff, victims.Select(p => p.Metadata.Uid), Context.Now);
+        if (createDiff > 0 || deleteDiff > 0) MemoOf(ds).Acted = true;
         string? createError = null;
         if (createDiff > 0)
         {

@@ -22,6 +22,27 @@ public sealed partial class DaemonSetController
     {
         var (byNode, error) = await NodesToDaemonPods(ds, nodes, includeDeletedTerminal: false);
         if (error is not null) return MappingError(ds, error);
+        var memo = MemoOf(ds);
+        var inputs = Inputs(ds, nodes, hash);
+        DaemonSetCounts counts;
+        if (inputs is not null && memo.CountedAt == inputs)
+        {
+            counts = memo.Counts;
+        }
+        else
+        {
+            counts = Count(ds, nodes, byNode!, hash);
+            (memo.CountedAt, memo.Counts) = (inputs, counts);
+        }
+        if (await StoreDaemonSetStatus(ds, counts, updateObservedGen) is { } storeError)
+            return $"error storing status for daemon set {ds.Metadata.NamespaceProperty}/{ds.Metadata.Name}: {storeError}";
+        // A last line of defence against clock skew: look again once minReadySeconds have passed.
+        if (ds.Spec.MinReadySeconds is > 0 and var minReady && counts.Ready != counts.Available) Queue.AddAfter(Key(ds), SimDuration.FromSeconds(minReady));
+        return null;
+    }
+
+    private DaemonSetCounts Count(V1DaemonSet ds, NodeList nodes, DaemonPodMap byNode, string hash)
+    {
         var now = Context.Now;
         var minReady = ds.Spec.MinReadySeconds ?? 0;
         var generation = DaemonSetUtil.GenerationText(DaemonSetUtil.TemplateGeneration(ds));
@@ -29,7 +50,7 @@ public sealed partial class DaemonSetController
         for (var i = 0; i < nodes.Count; i++)
         {
             var shouldRun = nodes.Should[i].ShouldRun;
-            var pods = byNode!.At(i);
+            var pods = byNode.At(i);
             var scheduled = pods.Count > 0;
             if (!shouldRun)
             {
@@ -48,12 +69,7 @@ public sealed partial class DaemonSetController
             }
             if (pod.IsUpdated(hash, generation)) updated++;
         }
-        var counts = new DaemonSetCounts(desired, current, misscheduled, ready, updated, available);
-        if (await StoreDaemonSetStatus(ds, counts, updateObservedGen) is { } storeError)
-            return $"error storing status for daemon set {ds.Metadata.NamespaceProperty}/{ds.Metadata.Name}: {storeError}";
-        // A last line of defence against clock skew: look again once minReadySeconds have passed.
-        if (minReady > 0 && ready != available) Queue.AddAfter(Key(ds), SimDuration.FromSeconds(minReady));
-        return null;
+        return new DaemonSetCounts(desired, current, misscheduled, ready, updated, available);
     }
 
     /// <summary>

@@ -97,6 +97,7 @@ public sealed partial class DaemonSetController : Reconciler
         // So that a new DaemonSet of the same name starts clean.
         _expectations.Delete(Key(ds));
         _nodeCaches.Remove(ds.Metadata.Uid);
+        _memos.Remove(ds.Metadata.Uid);
         _daemonPods.Forget(ds.Metadata.Uid);
         Enqueue(ds);
     }
@@ -202,6 +203,9 @@ public sealed partial class DaemonSetController : Reconciler
     {
         public List<V1Node> Nodes { get; } = nodes;
 
+        /// <summary>The node list's version (it moves when a node comes, goes or changes labels or taints).</summary>
+        public int Version => version;
+
         public (bool ShouldRun, bool ShouldContinueRunning)[] Should => cache.Should;
 
         public int Count => Nodes.Count;
@@ -304,10 +308,18 @@ public sealed partial class DaemonSetController : Reconciler
 
     private async ValueTask<string?> UpdateDaemonSet(V1DaemonSet ds, NodeList nodes, string hash, NamespacedName key, List<V1ControllerRevision> old)
     {
-        if (await Manage(ds, nodes, hash) is { } error) return error;
-        // Roll only once the creates and deletes manage asked for have been seen.
-        if (_expectations.Satisfied(key, Context.Now) && ds.Spec.UpdateStrategy?.Type == "RollingUpdate")
-            if (await RollingUpdate(ds, nodes, hash) is { } rollError) return rollError;
+        var memo = MemoOf(ds);
+        var inputs = Inputs(ds, nodes, hash);
+        // The same pods, nodes, spec and revision as a pass that found nothing to do: it would find nothing again.
+        if (inputs is null || memo.IdleAt != inputs)
+        {
+            memo.Acted = memo.TimeDependent = false;
+            if (await Manage(ds, nodes, hash) is { } error) return error;
+            // Roll only once the creates and deletes manage asked for have been seen.
+            if (_expectations.Satisfied(key, Context.Now) && ds.Spec.UpdateStrategy?.Type == "RollingUpdate")
+                if (await RollingUpdate(ds, nodes, hash) is { } rollError) return rollError;
+            memo.IdleAt = !memo.Acted && !memo.TimeDependent && inputs is not null && Inputs(ds, nodes, hash) == inputs ? inputs : null;
+        }
         if (await CleanupHistory(ds, nodes, old) is { } cleanup) return $"failed to clean up revisions of DaemonSet: {cleanup}";
         return null;
     }

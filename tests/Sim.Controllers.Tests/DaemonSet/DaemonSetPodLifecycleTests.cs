@@ -102,6 +102,24 @@ public class DaemonSetPodLifecycleTests
     }
 
     [Fact]
+    public void APodRelabelledOutOfTheSelector_IsReleased_AndReplaced()
+    {
+        var h = Harness(2);
+        h.Apply<V1DaemonSet>(Yaml());
+        h.For(1);
+        Run(h);
+        h.For(1);
+        var pod = OnNode(h, "node-1");
+
+        // kubectl label pod NAME app=debug --overwrite: the DaemonSet lets go of it and makes node-1 a new one.
+        h.Kubectl.Patch<V1Pod>("default", pod.Metadata.Name, PatchType.Merge, """{"metadata":{"labels":{"app":"debug"}}}""").Unwrap();
+        h.Until(() => h.Get<V1Pod>(pod.Metadata.Name).Metadata.OwnerReferences is null, 10);
+        h.Until(() => h.Pods("app=agent").Count(p => p.Spec.Affinity.NodeAffinity.RequiredDuringSchedulingIgnoredDuringExecution.NodeSelectorTerms[0].MatchFields[0].Values[0] == "node-1") == 1, 10);
+        Assert.Null(h.Get<V1Pod>(pod.Metadata.Name).Metadata.DeletionTimestamp);
+        Assert.Equal(3, h.Events("SuccessfulCreate").Count);
+    }
+
+    [Fact]
     public void Status_CountsAvailability_MinReadySecondsAfterReady()
     {
         var h = Harness(3);
