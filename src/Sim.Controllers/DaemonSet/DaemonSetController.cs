@@ -157,7 +157,9 @@ public sealed partial class DaemonSetController : Reconciler
     private void UpdateNode(V1Node old, V1Node cur)
     {
         PutNode(cur);
-        // Only labels and taints decide where daemon pods run: heartbeats and status writes change neither.
+        // Only labels and taints decide where daemon pods run: heartbeats and status writes change neither (and
+        // share the labels and spec of the version before).
+        if (ReferenceEquals(old.Metadata.Labels, cur.Metadata.Labels) && ReferenceEquals(old.Spec, cur.Spec)) return;
         if (ModelCopy.SemanticEquals(old.Metadata.Labels, cur.Metadata.Labels) && ModelCopy.SemanticEquals(old.Spec?.Taints, cur.Spec?.Taints)) return;
         _nodeListVersion++;
         foreach (var ds in AllDaemonSets())
