@@ -223,9 +223,6 @@ public sealed class SimulatedCluster
         return null;
     }
 
-    /// <summary>Whether <paramref name="name"/> is a node of this cluster whose machine deleteNode has not removed.</summary>
-    public bool HasNode(string name) => _machines.Exists(m => m.Name == name) && !_deleted.Contains(name);
-
     /// <summary>A client of the API server identifying itself as <paramref name="userAgent"/> (e.g. <c>kubectl</c>), on the control plane, without a rate limit.</summary>
     public ApiClient Client(string userAgent = "kubectl") => ClientOn(ClientIdentity.ControlPlaneEndpoint, userAgent, userAgent, null);
 
