@@ -22,6 +22,11 @@ public static class Program
             HpaRun.Run(args);
             return;
         }
+        if (args.Length > 0 && args[0] == "daemonset")
+        {
+            DaemonSetRun.Run(args);
+            return;
+        }
         if (args.Length > 0 && args[0] == "idle")
         {
             IdleRun.Run(args);

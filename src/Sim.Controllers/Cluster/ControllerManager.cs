@@ -1,4 +1,5 @@
 using Sim.Controllers.CronJob;
+using Sim.Controllers.DaemonSet;
 using Sim.Controllers.Deployment;
 using Sim.Controllers.GarbageCollector;
 using Sim.Controllers.Job;
@@ -34,6 +35,7 @@ public sealed class ControllerManager(ApiClient client, SimRandom random, Client
         var context = new ControllerContext(Loop, client, new InformerFactory(client, Loop, random), random, perController);
         _ = new DeploymentController(context);
         _ = new ReplicaSetController(context);
+        _ = new DaemonSetController(context);
         _ = new GarbageCollectorController(context);
         _ = new NamespaceController(context);
         _ = new NodeLifecycleController(context);

@@ -1,3 +1,4 @@
+using k8s.Models;
 using Sim.Controllers.Scheduler;
 using Sim.Core.Api;
 using Sim.Core.Kernel;
@@ -18,6 +19,10 @@ public sealed class SimulatedCluster
     private readonly List<NodeMachine> _machines = [];
     private readonly List<Kubelet> _kubelets = [];
     private readonly Dictionary<string, int> _nodeIndex = new(StringComparer.Ordinal);
+    // Nodes whose Node object deleteNode removed (their machines are off until addNode brings the name back).
+    private readonly HashSet<string> _deleted = new(StringComparer.Ordinal);
+    // How many machines each name has had, so that a node added again draws from a stream of its own.
+    private readonly Dictionary<string, int> _incarnations = new(StringComparer.Ordinal);
 
     private SimulatedCluster(ClusterOptions options)
     {
@@ -120,6 +125,7 @@ public sealed class SimulatedCluster
         var index = _machines.FindIndex(m => m.Name == name);
         if (index < 0) return $"no node named {GoValue.Quote(name)}";
         var machine = _machines[index];
+        if (_deleted.Contains(name)) return $"node {name} was deleted";
         if (!machine.PoweredOn) return $"node {name} is already down";
         _kubelets[index].Stop();
         machine.Crash();
@@ -160,6 +166,7 @@ public sealed class SimulatedCluster
         var index = _machines.FindIndex(m => m.Name == name);
         if (index < 0) return $"no node named {GoValue.Quote(name)}";
         var machine = _machines[index];
+        if (_deleted.Contains(name)) return $"node {name} was deleted; addNode brings it back";
         if (machine.PoweredOn) return $"node {name} is running; crash it first";
         machine.Boot();
         Api.History.AppendSimulationAction(Loop.Now, "restartNode", new Dictionary<string, string> { ["node"] = name });
@@ -186,6 +193,64 @@ public sealed class SimulatedCluster
     }
 
     private Kubelet? NodeKubelet(string node) => _nodeIndex.TryGetValue(node, out var i) && i < _kubelets.Count ? _kubelets[i] : null;
+    /// A new machine joins mid-run, as a node is added to a real cluster: its endpoint joins the network (connected to
+    /// every other, whatever cuts exist), and its kubelet starts at once, registers the Node and renews its lease. A
+    /// name that was deleted with <see cref="DeleteNode"/> may be added again (a fresh machine at the same addresses).
+    /// Null on success, else why not.
+    /// </summary>
+    public string? AddNode(NodeSpec spec)
+    {
+        if (!Options.RunControlPlane) return "the cluster runs no kubelets";
+        var index = _machines.FindIndex(m => m.Name == spec.Name);
+        if (index >= 0 && !_deleted.Contains(spec.Name)) return $"node {spec.Name} already exists";
+        // Someone may have created a Node object of that name through the API.
+        if (Api.Find(ResourceKinds.Node, null, spec.Name) is not null) return $"nodes {GoValue.Quote(spec.Name)} already exists";
+        var incarnation = _incarnations.GetValueOrDefault(spec.Name);
+        _incarnations[spec.Name] = incarnation + 1;
+        // The first machine of a name draws what a node of that name listed at the start would; later ones their own.
+        var random = Random.Fork(incarnation == 0 ? "kubelet/" + spec.Name : $"kubelet/{spec.Name}/{incarnation}");
+        var machine = new NodeMachine(spec, index >= 0 ? index : _machines.Count, Loop, random);
+        var kubelet = new Kubelet(machine, KubeletClient(spec.Name), random);
+        if (index >= 0)
+        {
+            _machines[index] = machine;
+            _kubelets[index] = kubelet;
+        }
+        else
+        {
+            _nodeIndex[spec.Name] = _machines.Count;
+            _machines.Add(machine);
+            _kubelets.Add(kubelet);
+        }
+        _deleted.Remove(spec.Name);
+        Network.AddEndpoint(spec.Name);
+        Api.History.AppendSimulationAction(Loop.Now, "addNode", new Dictionary<string, string> { ["node"] = spec.Name });
+        kubelet.Start();
+        return null;
+    }
+
+    /// <summary>
+    /// <c>kubectl delete node NAME</c>, then the machine is powered off: the Node object goes through the API (the
+    /// node controller forgets it, PodGC removes its pods 40 s later), its kubelet stops and its containers are gone.
+    /// Null on success, else the API's refusal in kubectl's words.
+    /// </summary>
+    public async ValueTask<string?> DeleteNode(string name)
+    {
+        var deleted = await Client().Delete<V1Node>(null, name);
+        if (!deleted.IsSuccess) return $"Error from server ({deleted.Error!.Reason}): {deleted.Error.KubectlMessage}";
+        var index = _machines.FindIndex(m => m.Name == name);
+        if (index >= 0)
+        {
+            _deleted.Add(name);
+            if (_machines[index].PoweredOn)
+            {
+                _kubelets[index].Stop();
+                _machines[index].Crash();
+            }
+        }
+        Api.History.AppendSimulationAction(Loop.Now, "deleteNode", new Dictionary<string, string> { ["node"] = name });
+        return null;
+    }
 
     /// <summary>A client of the API server identifying itself as <paramref name="userAgent"/> (e.g. <c>kubectl</c>), on the control plane, without a rate limit.</summary>
     public ApiClient Client(string userAgent = "kubectl") => ClientOn(ClientIdentity.ControlPlaneEndpoint, userAgent, userAgent, null);

@@ -18,7 +18,7 @@ public static class ScenarioLoader
 
     /// <summary>The actions this version runs.</summary>
     public static readonly string[] Actions =
-        ["apply", "delete", "scale", "setImage", "expect", "rollback", "killContainer", "crashNode", "restartNode", "partition", "heal", "load"];
+        ["apply", "delete", "scale", "setImage", "expect", "rollback", "killContainer", "crashNode", "restartNode", "partition", "heal", "addNode", "deleteNode", "load"];
 
     /// <summary>Actions of the scenario format that later versions of KubeSim add.</summary>
     private static readonly string[] PlannedActions =
@@ -100,11 +100,12 @@ public static class ScenarioLoader
         var cluster = f.Get(root, "cluster") is { } clusterNode ? ReadCluster(clusterNode, f) : ClusterShape.Default;
         var steps = new List<Step>();
         var pods = new PodBudget(f, cluster.Nodes.Sum(n => (long)n.Pods));
+        var roster = new NodeRoster(f, cluster);
         switch (f.Get(root, "steps"))
         {
             case YSequence { Items.Count: > 0 } seq:
                 for (var i = 0; i < seq.Items.Count; i++)
-                    if (ReadStep(seq.Items[i], i, f, baseDirectory, pods, cluster) is { } step) steps.Add(step);
+                    if (ReadStep(seq.Items[i], i, f, baseDirectory, pods, cluster, roster) is { } step) steps.Add(step);
                 break;
             case YSequence empty:
                 f.Error(empty.Start, "\"steps\" is empty: a scenario needs at least one step");
@@ -120,6 +121,8 @@ public static class ScenarioLoader
         if (name is null) return null;
         // Steps with the same time run in file order; a stable sort keeps it.
         var ordered = steps.OrderBy(s => s.At.Ticks).ToList();
+        // Which nodes exist depends on the steps before: known only now that they are in order.
+        roster.Check(ordered);
         var last = ordered.Count == 0 ? SimDuration.Zero : ordered[^1].At;
         if (duration is { } set && set > SimDuration.Zero)
         {
@@ -161,7 +164,7 @@ public static class ScenarioLoader
             case YMapping shape:
                 f.OnlyKeys(shape, "\"cluster.nodes\"", "count", "cpu", "memory", "pods", "labels", "taints");
                 var count = (int)(f.Integer(shape, "count", min: 0, max: SimulationLimits.MaxNodes) ?? 3);
-                var template = ReadNode(shape, f, "node-1", named: false);
+                var template = ReadNode(shape, f, "node-1");
                 for (var i = 1; i <= count; i++) nodes.Add(template with { Name = "node-" + i });
                 break;
             case YSequence list:
@@ -172,7 +175,7 @@ public static class ScenarioLoader
                 {
                     if (f.Mapping(item, "a node") is not { } nm) continue;
                     f.OnlyKeys(nm, "a node", "name", "cpu", "memory", "pods", "labels", "taints");
-                    var n = ReadNode(nm, f, f.String(nm, "name", required: true, what: "a node") ?? "?", named: true);
+                    var n = ReadNode(nm, f, f.String(nm, "name", required: true, what: "a node") ?? "?");
                     if (!names.Add(n.Name)) f.Error(nm.Start, $"node {GoValue.Quote(n.Name)} is listed twice");
                     else if (Sim.Core.Api.Selectors.Names.ValidateDns1123Subdomain(n.Name) is { } bad) f.Error(nm.Start, $"node name {GoValue.Quote(n.Name)}: {bad}");
                     nodes.Add(n);
@@ -199,9 +202,9 @@ public static class ScenarioLoader
         return new ClusterShape { ControlPlane = controlPlane, Nodes = nodes, NetworkLatency = latency, ClientRateLimits = limits != "off" };
     }
 
-    private static NodeShape ReadNode(YMapping map, YamlFields f, string name, bool named)
+    /// <summary>A node's shape (cpu, memory, pods, labels, taints) as cluster.nodes and addNode write it.</summary>
+    internal static NodeShape ReadNode(YMapping map, YamlFields f, string name)
     {
-        _ = named;
         var cpu = Quantity(map, "cpu", f) ?? "4";
         var memory = Quantity(map, "memory", f) ?? "8Gi";
         var pods = (int)(f.Integer(map, "pods", min: 1) ?? 110);
@@ -247,7 +250,7 @@ public static class ScenarioLoader
         return null;
     }
 
-    private static Step? ReadStep(YNode node, int index, YamlFields f, string baseDirectory, PodBudget pods, ClusterShape cluster)
+    private static Step? ReadStep(YNode node, int index, YamlFields f, string baseDirectory, PodBudget pods, ClusterShape cluster, NodeRoster roster)
     {
         if (f.Mapping(node, "a step") is not { } map) return null;
         var actionKeys = map.Entries.Where(e => e.Key.Value is not ("at" or "mayFail")).ToList();
@@ -274,7 +277,7 @@ public static class ScenarioLoader
         var mayFail = f.Bool(map, "mayFail") ?? false;
         if (known.Count != 1 || actionKeys.Count != 1 || at is null) return null;
         var (verbKey, body) = known[0];
-        var action = StepActions.Read(verbKey.Value, body, verbKey.Start, f, baseDirectory, mayFail, pods, cluster);
+        var action = StepActions.Read(verbKey.Value, body, verbKey.Start, f, baseDirectory, mayFail, pods, cluster, roster);
         if (action is null) return null;
         return new Step { At = at.Value, Action = action, MayFail = mayFail, Position = map.Start, Index = index };
     }

@@ -10,7 +10,7 @@ namespace Sim.Scenarios.Loading;
 /// <summary>Reads the body of each action kind.</summary>
 internal static class StepActions
 {
-    public static StepAction? Read(string verb, YNode body, SourcePosition at, YamlFields f, string baseDirectory, bool mayFail, PodBudget pods, ClusterShape cluster) => verb switch
+    public static StepAction? Read(string verb, YNode body, SourcePosition at, YamlFields f, string baseDirectory, bool mayFail, PodBudget pods, ClusterShape cluster, NodeRoster roster) => verb switch
     {
         "apply" => ReadApply(body, at, f, baseDirectory, mayFail, pods),
         "delete" => ReadDelete(body, f),
@@ -19,9 +19,11 @@ internal static class StepActions
         "expect" => ReadExpect(body, f),
         "rollback" => ReadRollback(body, f),
         "killContainer" => ReadKillContainer(body, f),
-        "crashNode" or "restartNode" => FaultActions.ReadNodeFault(verb, body, f, cluster),
-        "partition" => FaultActions.ReadPartition(body, f, cluster),
-        "heal" => FaultActions.ReadHeal(body, f, cluster),
+        "crashNode" or "restartNode" => FaultActions.ReadNodeFault(verb, body, f, roster),
+        "partition" => FaultActions.ReadPartition(body, f, cluster, roster),
+        "heal" => FaultActions.ReadHeal(body, f, cluster, roster),
+        "addNode" => NodeActions.ReadAddNode(body, f, roster),
+        "deleteNode" => NodeActions.ReadDeleteNode(body, f, roster),
         "load" => LoadActions.Read(body, f),
         _ => null,
     };

@@ -90,3 +90,17 @@ public sealed record KillContainerAction(string Namespace, string Pod, string? C
     /// <inheritdoc />
     public override string Verb => "killContainer";
 }
+
+/// <summary>A machine joins the cluster mid-run: its kubelet starts and registers the node (<c>addNode</c>).</summary>
+public sealed record AddNodeAction(NodeShape Node) : StepAction
+{
+    /// <inheritdoc />
+    public override string Verb => "addNode";
+}
+
+/// <summary><c>kubectl delete node</c>, then the machine is powered off (<c>deleteNode</c>).</summary>
+public sealed record DeleteNodeAction(string Node) : StepAction
+{
+    /// <inheritdoc />
+    public override string Verb => "deleteNode";
+}

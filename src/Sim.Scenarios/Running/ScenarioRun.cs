@@ -162,7 +162,8 @@ public sealed class ScenarioRun
         return pending.Result;
     }
 
-    private static NodeSpec ToNodeSpec(NodeShape shape) => new()
+    /// <summary>The machine a node shape (cluster.nodes, addNode) describes.</summary>
+    internal static NodeSpec ToNodeSpec(NodeShape shape) => new()
     {
         Name = shape.Name,
         Cpu = shape.Cpu,

@@ -49,6 +49,10 @@ internal sealed class StepExecutor(SimulatedCluster cluster, SimTime origin)
                 return [Heal(h)];
             case LoadAction l:
                 return [LoadStep.Run(cluster, l)];
+            case AddNodeAction add:
+                return [AddNode(add)];
+            case DeleteNodeAction del:
+                return [await DeleteNode(del)];
             default:
                 return [new ActionOutcome(false, "", $"action {action.Verb} is not supported")];
         }
@@ -178,6 +182,20 @@ internal sealed class StepExecutor(SimulatedCluster cluster, SimTime origin)
         var crash = n.Action == "crashNode";
         var problem = crash ? cluster.CrashNode(n.Node) : cluster.RestartNode(n.Node);
         return new ActionOutcome(problem is null, "node/" + n.Node, problem ?? (crash ? $"{n.Node} crashed" : $"{n.Node} restarted"));
+    }
+
+    // A new machine boots; the name was checked at load time, but an object applied since may hold it.
+    private ActionOutcome AddNode(AddNodeAction a)
+    {
+        var problem = cluster.AddNode(ScenarioRun.ToNodeSpec(a.Node));
+        return new ActionOutcome(problem is null, "node/" + a.Node.Name, problem ?? $"{a.Node.Name} added: its kubelet starts and registers the node");
+    }
+
+    // kubectl delete node, then the machine is powered off.
+    private async ValueTask<ActionOutcome> DeleteNode(DeleteNodeAction d)
+    {
+        var problem = await cluster.DeleteNode(d.Node);
+        return new ActionOutcome(problem is null, "node/" + d.Node, problem ?? $"node {GoValue.Quote(d.Node)} deleted (the machine is powered off)");
     }
 
     private ActionOutcome Partition(PartitionAction p)

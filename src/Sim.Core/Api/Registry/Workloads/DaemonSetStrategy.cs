@@ -1,11 +1,44 @@
 using k8s.Models;
 using Sim.Core.Api.Registry.Pods;
+using Sim.Core.Serialization;
 
 namespace Sim.Core.Api.Registry.Workloads;
 
-/// <summary>apps/v1 DaemonSet: RollingUpdate with maxUnavailable 1 and maxSurge 0, revisionHistoryLimit 10, immutable selector.</summary>
+/// <summary>
+/// apps/v1 DaemonSet: RollingUpdate with maxUnavailable 1 and maxSurge 0, revisionHistoryLimit 10, immutable selector,
+/// and the template generation kept in the <c>deprecated.daemonset.template.generation</c> annotation.
+/// </summary>
 internal sealed class DaemonSetStrategy : KindStrategy<V1DaemonSet>
 {
+    /// <summary>Where apps/v1 carries the internal type's spec.templateGeneration (the controller labels pods with it).</summary>
+    public const string TemplateGenerationAnnotation = "deprecated.daemonset.template.generation";
+
+    // PrepareForCreate: the template generation starts at 1 (or at what the annotation asks for, if more).
+    protected override void PrepareForCreate(V1DaemonSet ds, StrategyContext ctx) =>
+        SetTemplateGeneration(ds, Math.Max(1, TemplateGeneration(ds)));
+
+    // PrepareForUpdate: a client cannot set the generation; it moves by one whenever the template changes.
+    protected override void PrepareForUpdate(V1DaemonSet ds, V1DaemonSet old, StrategyContext ctx)
+    {
+        var generation = TemplateGeneration(old);
+        if (!ModelCopy.SemanticEquals(ds.Spec?.Template, old.Spec?.Template)) generation++;
+        SetTemplateGeneration(ds, generation);
+    }
+
+    // The v1 conversion reads the annotation into spec.templateGeneration (0 when absent) and writes it back out.
+    private static long TemplateGeneration(V1DaemonSet ds) =>
+        ds.Metadata?.Annotations is { } a && a.TryGetValue(TemplateGenerationAnnotation, out var v)
+        && long.TryParse(v, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var g) ? g : 0;
+
+    private static void SetTemplateGeneration(V1DaemonSet ds, long generation)
+    {
+        var meta = ds.Metadata ??= new V1ObjectMeta();
+        // The annotations may be the stored version's dictionary: replace it, never edit it.
+        var annotations = meta.Annotations is null ? new Dictionary<string, string>() : new Dictionary<string, string>(meta.Annotations);
+        annotations[TemplateGenerationAnnotation] = generation.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        meta.Annotations = annotations;
+    }
+
     protected override void Default(V1DaemonSet ds)
     {
         ds.Spec ??= new V1DaemonSetSpec();
