@@ -193,6 +193,8 @@ public sealed class SimulatedCluster
     }
 
     private Kubelet? NodeKubelet(string node) => _nodeIndex.TryGetValue(node, out var i) && i < _kubelets.Count ? _kubelets[i] : null;
+
+    /// <summary>
     /// A new machine joins mid-run, as a node is added to a real cluster: its endpoint joins the network (connected to
     /// every other, whatever cuts exist), and its kubelet starts at once, registers the Node and renews its lease. A
     /// name that was deleted with <see cref="DeleteNode"/> may be added again (a fresh machine at the same addresses).
