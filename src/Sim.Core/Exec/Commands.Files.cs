@@ -167,13 +167,19 @@ internal static partial class Commands
     private static int HeadOrTail(CommandCall call, bool head)
     {
         var count = 10;
+        var bytes = false;
         var files = new List<string>();
         var args = call.Args;
         for (var i = 0; i < args.Count; i++)
         {
             var a = args[i];
             string? number = null;
-            if (a == "-n" && i + 1 < args.Count) number = args[++i];
+            if (a == "-c" && i + 1 < args.Count)
+            {
+                bytes = true;
+                number = args[++i];
+            }
+            else if (a == "-n" && i + 1 < args.Count) number = args[++i];
             else if (a.StartsWith("-n", StringComparison.Ordinal) && a.Length > 2) number = a[2..];
             else if (a.Length > 1 && a[0] == '-' && a[1..].All(char.IsAsciiDigit)) number = a[1..];
             else if (a == "--") continue;
@@ -210,6 +216,13 @@ internal static partial class Commands
             {
                 call.Out.Append(first ? "" : "\n").Append($"==> {(f == "-" ? "standard input" : f)} <==\n");
                 first = false;
+            }
+            if (bytes)
+            {
+                var data = Encoding.UTF8.GetBytes(text);
+                var slice = head ? data.Take(count) : data.Skip(Math.Max(0, data.Length - count));
+                call.Out.Append(Encoding.UTF8.GetString(slice.ToArray()));
+                continue;
             }
             var lines = SplitLines(text);
             var picked = head ? lines.Take(count) : lines.Skip(Math.Max(0, lines.Count - count));

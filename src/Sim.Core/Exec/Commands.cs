@@ -6,7 +6,7 @@ namespace Sim.Core.Exec;
 
 /// <summary>
 /// The command set: the shell's built-ins (<c>cd exit export unset : true false echo printf pwd test [</c>) and the
-/// programs an image has (<c>sh cat ls touch mkdir rm head tail wc hostname env printenv date sleep whoami</c>...), each
+/// programs an image has (<c>sh cat ls touch mkdir rm head tail wc grep hostname env printenv date sleep whoami</c>...), each
 /// acting on the container's files, environment and clock, with busybox's or GNU's messages and exit codes.
 /// </summary>
 internal static partial class Commands
@@ -14,7 +14,7 @@ internal static partial class Commands
     /// <summary>The programs the built-in command set implements, as they appear in <c>/bin</c>.</summary>
     public static readonly IReadOnlyList<string> Programs =
     [
-        "cat", "date", "echo", "env", "false", "head", "hostname", "ls", "mkdir", "printenv", "printf", "pwd", "rm", "sh",
+        "cat", "date", "echo", "env", "false", "grep", "head", "hostname", "ls", "mkdir", "printenv", "printf", "pwd", "rm", "sh",
         "sleep", "tail", "test", "touch", "true", "wc", "whoami", "[",
     ];
 
@@ -50,6 +50,7 @@ internal static partial class Commands
         ["head"] = c => new(HeadOrTail(c, head: true)),
         ["tail"] = c => new(HeadOrTail(c, head: false)),
         ["wc"] = c => new(Wc(c)),
+        ["grep"] = c => new(Grep(c)),
         ["hostname"] = c => new(Hostname(c)),
         ["env"] = Env,
         ["printenv"] = c => new(Printenv(c)),

@@ -48,6 +48,15 @@ internal sealed class ContainerSlot(V1Container spec, bool isInit, ContainerProg
 
     public bool Running => StartedAt is not null && Terminated is null;
 
+    /// <summary>The running instance's writable layer, made on first use; a new instance starts without one.</summary>
+    public Files.FsNode? Layer { get; set; }
+
+    /// <summary>The processes exec'd into the running instance (killed with it).</summary>
+    public List<ContainerExecClock> ExecClocks { get; } = [];
+
+    /// <summary>The running instance's environment, as the kubelet and runtime gave it at start.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Environment { get; set; } = [];
+
     public string FieldPath => IsInit ? $"spec.initContainers{{{Name}}}" : $"spec.containers{{{Name}}}";
 
     public V1ContainerStatus ToStatus() => new()

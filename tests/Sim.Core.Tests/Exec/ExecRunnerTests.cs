@@ -236,6 +236,14 @@ public class ExecRunnerTests
     }
 
     [Fact]
+    public void Grep_FiltersLines_AndItsExitCodeSaysWhetherAnyMatched()
+    {
+        var f = new ExecFixture();
+        var r = f.Sh("env | grep -c PATH; env | grep ^HOME; grep -q nothing /etc/passwd; echo $?; grep -v root /etc/passwd | wc -l");
+        Assert.Equal("1\nHOME=/root\n1\n1\n", r.Stdout);
+    }
+
+    [Fact]
     public void CompoundCommands_AreRefusedClearly()
     {
         var r = new ExecFixture().Sh("for i in 1 2; do echo $i; done");

@@ -39,6 +39,29 @@ public sealed class ContainerFileSystem : IFileSystemView
     /// <summary>The mounts, deepest first.</summary>
     public IReadOnlyList<Mount> Mounts => _mounts;
 
+    /// <summary>
+    /// Makes each mount's mount point where it does not exist yet, as the runtime does before mounting: a directory (or
+    /// an empty file, for a file mounted alone) in the tree of the mount that covers it, with the directories above.
+    /// </summary>
+    public static void PrepareMountPoints(IReadOnlyList<Mount> mounts, SimTime at)
+    {
+        var ordered = mounts.OrderBy(m => m.Path.Length).ToList();
+        for (var i = 0; i < ordered.Count; i++)
+        {
+            var m = ordered[i];
+            if (m.Path == "/") continue;
+            // The deepest mount above this one (shallower and covering it) holds its mount point.
+            var parent = ordered.Take(i).Where(p => Covers(p.Path, m.Path) && p.Path != m.Path).MaxBy(p => p.Path.Length);
+            if (parent is null || !parent.Source.IsDirectory) continue;
+            var rest = parent.Path == "/" ? m.Path[1..] : m.Path[(parent.Path.Length + 1)..];
+            var slash = rest.LastIndexOf('/');
+            var dir = slash < 0 ? parent.Source : parent.Source.EnsureDirectories(rest[..slash], at);
+            var name = rest[(slash + 1)..];
+            if (dir.Child(name) is not null) continue;
+            dir.Children![name] = m.Source.IsDirectory ? FsNode.Directory(0x1ED, at) : FsNode.File("", 0x1A4, at);
+        }
+    }
+
     /// <summary>Normalizes an absolute path lexically (<c>/a/./b//</c> is <c>/a/b</c>); <c>..</c> is left to resolution.</summary>
     public static string Normalize(string path)
     {
