@@ -28,6 +28,8 @@ internal static partial class Commands
             if (text is not null)
             {
                 call.Out.Append(text);
+                // The shell stops a script whose output outgrows what KubeSim keeps; cat stops first.
+                if (call.Out.Length > Shell.MaxOutput) return 1;
                 continue;
             }
             status = 1;

@@ -3,8 +3,8 @@ using Sim.Core.Nodes.Files;
 
 namespace Sim.Core.Exec;
 
-// grep [-icvqnFE] PATTERN [FILE...]: lines matching a regular expression (.NET's, close to POSIX ERE for the usual
-// patterns) or, with -F, a fixed string. Exit 0 when a line matched, 1 when none did, 2 on an error.
+// grep [-icvqnFE] PATTERN [FILE...]: lines matching a regular expression (.NET's non-backtracking engine, close to
+// POSIX ERE for the usual patterns; no back-references) or, with -F, a fixed string. Exit 0 when a line matched, 1 when none did, 2 on an error.
 internal static partial class Commands
 {
     private static int Grep(CommandCall call)
@@ -24,9 +24,11 @@ internal static partial class Commands
         try
         {
             var text = flags.Contains('F') ? Regex.Escape(pattern) : flags.Contains('E') ? pattern : BasicToExtended(pattern);
-            regex = new Regex(text, RegexOptions.CultureInvariant | (flags.Contains('i') ? RegexOptions.IgnoreCase : RegexOptions.None), TimeSpan.FromSeconds(1));
+            // The non-backtracking engine runs in linear time: no pattern can hang the simulation, and no wall-clock
+            // timeout is needed.
+            regex = new Regex(text, RegexOptions.CultureInvariant | RegexOptions.NonBacktracking | (flags.Contains('i') ? RegexOptions.IgnoreCase : RegexOptions.None));
         }
-        catch (ArgumentException)
+        catch (Exception e) when (e is ArgumentException or NotSupportedException)
         {
             call.Error(Busybox(call) ? $"bad regex '{pattern}'" : "Unmatched ( or \\(");
             return 2;

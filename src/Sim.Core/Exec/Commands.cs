@@ -153,7 +153,7 @@ internal static partial class Commands
             positional.AddRange(args.Skip(i + 1));
         }
         else script = call.Stdin;
-        var child = new Shell(call.Context, name, positional, ShellEnvironment(call.Environment, call.Shell.WorkingDirectory), call.Shell.WorkingDirectory);
+        var child = new Shell(call.Context, name, positional, ShellEnvironment(call.Environment, call.Shell.WorkingDirectory), call.Shell.WorkingDirectory, call.Shell.Depth + 1);
         var status = await child.RunText(script, call.Out, call.Err);
         if (call.Context.Clock.Killed) call.Shell.Exit(status);
         return status;

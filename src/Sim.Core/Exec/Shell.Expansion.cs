@@ -106,51 +106,62 @@ internal sealed partial class Shell
 
     private static string Join(string prefix, string name) => prefix.Length == 0 ? name : prefix.EndsWith('/') ? prefix + name : prefix + "/" + name;
 
-    internal static bool GlobMatch(string pattern, string name) => GlobMatch(pattern, 0, name, 0);
-
-    private static bool GlobMatch(string p, int pi, string s, int si)
+    // Iterative matching with one backtrack point per star: linear in practice, never exponential.
+    internal static bool GlobMatch(string p, string s)
     {
-        while (pi < p.Length)
+        int pi = 0, si = 0, starP = -1, starS = 0;
+        while (si < s.Length)
         {
-            var c = p[pi];
-            if (c == '*')
+            if (pi < p.Length && p[pi] == '*')
             {
-                for (var k = si; k <= s.Length; k++)
-                    if (GlobMatch(p, pi + 1, s, k)) return true;
-                return false;
+                starP = pi++;
+                starS = si;
+                continue;
             }
-            if (si >= s.Length) return false;
-            if (c == '?')
+            if (pi < p.Length && MatchOne(p, ref pi, s[si]))
             {
-                pi++;
                 si++;
                 continue;
             }
-            if (c == '[' && p.IndexOf(']', pi + 1) is var close and > 0)
-            {
-                var set = p[(pi + 1)..close];
-                var negate = set.Length > 0 && set[0] is '!' or '^';
-                if (negate) set = set[1..];
-                var hit = false;
-                for (var k = 0; k < set.Length; k++)
-                {
-                    if (k + 2 < set.Length && set[k + 1] == '-')
-                    {
-                        hit |= s[si] >= set[k] && s[si] <= set[k + 2];
-                        k += 2;
-                    }
-                    else hit |= s[si] == set[k];
-                }
-                if (hit == negate) return false;
-                pi = close + 1;
-                si++;
-                continue;
-            }
-            if (c != s[si]) return false;
-            pi++;
-            si++;
+            if (starP < 0) return false;
+            pi = starP + 1;
+            si = ++starS;
         }
-        return si == s.Length;
+        while (pi < p.Length && p[pi] == '*') pi++;
+        return pi == p.Length;
+    }
+
+    // One pattern element (?, [set] or a character) against c; advances past it when it matches.
+    private static bool MatchOne(string p, ref int pi, char c)
+    {
+        var ch = p[pi];
+        if (ch == '?')
+        {
+            pi++;
+            return true;
+        }
+        if (ch == '[' && p.IndexOf(']', pi + 1) is var close and > 0)
+        {
+            var set = p[(pi + 1)..close];
+            var negate = set.Length > 0 && set[0] is '!' or '^';
+            if (negate) set = set[1..];
+            var hit = false;
+            for (var k = 0; k < set.Length; k++)
+            {
+                if (k + 2 < set.Length && set[k + 1] == '-')
+                {
+                    hit |= c >= set[k] && c <= set[k + 2];
+                    k += 2;
+                }
+                else hit |= c == set[k];
+            }
+            if (hit == negate) return false;
+            pi = close + 1;
+            return true;
+        }
+        if (ch != c) return false;
+        pi++;
+        return true;
     }
 }
 
@@ -168,6 +179,8 @@ internal static class Strerror
         FsError.PermissionDenied => "Permission denied",
         FsError.Busy => dialect == ShellDialect.Busybox ? "Resource busy" : "Device or resource busy",
         FsError.TooManyLinks => dialect == ShellDialect.Busybox ? "Symbolic link loop" : "Too many levels of symbolic links",
+        FsError.NameTooLong => "File name too long",
+        FsError.NoSpace => "No space left on device",
         _ => "Success",
     };
 }

@@ -50,9 +50,19 @@ internal sealed partial class Shell
     private bool _exited;
     private int _line = 1;
 
-    public Shell(ExecContext context, string name, IReadOnlyList<string> positional, IEnumerable<KeyValuePair<string, string>> environment, string workingDirectory)
+    /// <summary>ARG_MAX: a command's words and assignments beyond it are E2BIG (and no variable grows past it).</summary>
+    public const int MaxArguments = 2 << 20;
+
+    /// <summary>How much output one exec keeps (in characters); a script that writes more is stopped.</summary>
+    public const int MaxOutput = 16 << 20;
+
+    /// <summary>How deep shells may nest (sh -c in sh -c, command substitutions, scripts running themselves).</summary>
+    public const int MaxDepth = 64;
+
+    public Shell(ExecContext context, string name, IReadOnlyList<string> positional, IEnumerable<KeyValuePair<string, string>> environment, string workingDirectory, int depth = 0)
     {
         Context = context;
+        Depth = depth;
         Name = name;
         _positional = positional;
         WorkingDirectory = workingDirectory;
@@ -60,6 +70,9 @@ internal sealed partial class Shell
     }
 
     public ExecContext Context { get; }
+
+    /// <summary>How many shells this one runs under.</summary>
+    public int Depth { get; }
 
     /// <summary>The shell's <c>$0</c> (sh, bash...), which prefixes its own error messages.</summary>
     public string Name { get; }
@@ -108,6 +121,11 @@ internal sealed partial class Shell
     /// <summary>Runs a script text; output goes to <paramref name="stdout"/> and <paramref name="stderr"/>.</summary>
     public async ValueTask<int> RunText(string script, StringBuilder stdout, StringBuilder stderr, string stdin = "")
     {
+        if (Depth > MaxDepth)
+        {
+            ShellError(stderr, "can't fork: Resource temporarily unavailable", "fork: Resource temporarily unavailable");
+            return 2;
+        }
         ShellScript parsed;
         try
         {
@@ -173,6 +191,13 @@ internal sealed partial class Shell
         var words = new List<string>();
         foreach (var w in command.Words) words.AddRange(await ExpandWord(w, split: true, glob: true, errors));
         if (_exited) return;
+        if (words.Sum(w => (long)w.Length) + assignments.Sum(a => (long)a.Key.Length + a.Value.Length) > MaxArguments)
+        {
+            var what = words.Count > 0 ? words[0] : "assignment";
+            ShellError(errors.Buffer, $"{what}: Argument list too long", $"{what}: Argument list too long");
+            _status = 126;
+            return;
+        }
 
         var fds = new Dictionary<int, OutputTarget> { [1] = output, [2] = errors };
         var input = stdin;
@@ -212,7 +237,14 @@ internal sealed partial class Shell
             Environment = env,
         };
         _status = await Commands.Run(call, words[0]);
-        FlushFiles(fds);
+        if (!FlushFiles(fds, errors, call.Name)) _status = 1;
+        // Output that outgrows what KubeSim keeps stops the script, as a full disk or pipe would.
+        if (fds.Values.Any(t => t.Buffer.Length > MaxOutput))
+        {
+            foreach (var t in fds.Values) if (t.Buffer.Length > MaxOutput) t.Buffer.Length = MaxOutput;
+            ShellError(errors.Buffer, "write error: No space left on device", "write error: No space left on device");
+            Exit(1);
+        }
     }
 
     private bool Redirect(Redirection r, string target, Dictionary<int, OutputTarget> fds, ref string input, OutputTarget errors)
@@ -262,20 +294,26 @@ internal sealed partial class Shell
         return true;
     }
 
-    private void FlushFiles(Dictionary<int, OutputTarget> fds)
+    // Writes what went to redirected files; a write the filesystem refuses (ENOSPC) is the program's write error.
+    private bool FlushFiles(Dictionary<int, OutputTarget> fds, OutputTarget? errors = null, string? program = null)
     {
+        var ok = true;
         foreach (var target in fds.Values.Distinct())
         {
             if (target.Path is null || target.Buffer.Length == 0) continue;
-            Context.Files.Write(target.Path, target.Buffer.ToString(), append: true, Context.Clock.Now);
+            var error = Context.Files.Write(target.Path, target.Buffer.ToString(), append: true, Context.Clock.Now);
             target.Buffer.Clear();
+            if (error == FsError.None) continue;
+            ok = false;
+            errors?.Buffer.Append(program ?? Name).Append(": write error: ").Append(Strerror.Of(error, Context.Dialect)).Append('\n');
         }
+        return ok;
     }
 
     /// <summary>Runs a child shell's script (a command substitution, or <c>sh -c</c>) and returns its status.</summary>
     public async ValueTask<(int Status, string Out)> Substitute(string script, StringBuilder err)
     {
-        var child = new Shell(Context, Name, _positional, ExportedEnvironment, WorkingDirectory);
+        var child = new Shell(Context, Name, _positional, ExportedEnvironment, WorkingDirectory, Depth + 1);
         foreach (var (k, v) in _values) child.Set(k, v);
         var output = new StringBuilder();
         var status = await child.RunText(script, output, err);

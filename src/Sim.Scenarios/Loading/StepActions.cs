@@ -22,6 +22,7 @@ internal static class StepActions
         "crashNode" or "restartNode" => FaultActions.ReadNodeFault(verb, body, f, cluster),
         "partition" => FaultActions.ReadPartition(body, f, cluster),
         "heal" => FaultActions.ReadHeal(body, f, cluster),
+        "exec" => ExecSteps.ReadAction(body, f),
         _ => null,
     };
 

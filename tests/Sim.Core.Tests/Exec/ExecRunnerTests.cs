@@ -244,6 +244,33 @@ public class ExecRunnerTests
     }
 
     [Fact]
+    public void AScriptRunningItself_StopsAtTheNestingLimit()
+    {
+        var f = new ExecFixture();
+        f.Sh("echo 'sh /data/s' > /data/s");
+        var r = f.Run("sh", "/data/s");
+        Assert.Contains("/data/s: can't fork: Resource temporarily unavailable", r.Stderr);
+    }
+
+    [Fact]
+    public void OutputThatDoublesEachStep_StopsAtTheSizeLimit()
+    {
+        var f = new ExecFixture();
+        var script = "echo 0123456789abcdef > /data/a; " + string.Concat(Enumerable.Repeat("cat /data/a /data/a > /data/b; cat /data/b > /data/a; ", 30)) + "echo done";
+        var r = f.Sh(script);
+        Assert.Contains("cat: write error: No space left on device", r.Stderr);
+        Assert.True(f.Data.Child("a")!.Content.Length <= Sim.Core.Nodes.Files.ContainerFileSystem.MaxFileLength);
+    }
+
+    [Fact]
+    public void Glob_WithManyStars_MatchesWithoutBlowingUp()
+    {
+        Assert.False(Shell.GlobMatch(new string('*', 40) + "b", new string('a', 200)));
+        Assert.True(Shell.GlobMatch("*.l?g", "a.log"));
+        Assert.True(Shell.GlobMatch("[a-c]*[!x]", "bzy"));
+    }
+
+    [Fact]
     public void CompoundCommands_AreRefusedClearly()
     {
         var r = new ExecFixture().Sh("for i in 1 2; do echo $i; done");

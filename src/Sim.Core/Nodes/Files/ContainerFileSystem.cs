@@ -17,6 +17,12 @@ public sealed record Mount(string Path, FsNode Source, bool ReadOnly);
 public sealed class ContainerFileSystem : IFileSystemView
 {
     private const int MaxSymlinks = 40;
+
+    /// <summary>PATH_MAX: longer paths (given or resolved) are ENAMETOOLONG, which also bounds how deep trees grow.</summary>
+    public const int MaxPath = 4096;
+
+    /// <summary>The largest file KubeSim keeps (in characters): a write beyond it fails with ENOSPC.</summary>
+    public const int MaxFileLength = 16 << 20;
     private readonly List<Mount> _mounts;
 
     /// <summary>The view of <paramref name="mounts"/> (one of them at <c>/</c>) for a process running as <paramref name="uid"/>.</summary>
@@ -98,6 +104,7 @@ public sealed class ContainerFileSystem : IFileSystemView
     /// <summary>Resolves <paramref name="path"/> to a canonical path, following symlinks (the last one only if asked).</summary>
     private (string? Canonical, FsError Error) Resolve(string path, bool followLast)
     {
+        if (path.Length > MaxPath) return (null, FsError.NameTooLong);
         var pending = new List<string>(path.Split('/', StringSplitOptions.RemoveEmptyEntries));
         var current = "/";
         var links = 0;
@@ -133,6 +140,7 @@ public sealed class ContainerFileSystem : IFileSystemView
                 continue;
             }
             if (found is null && !last) return (null, FsError.NotFound);
+            if (candidate.Length > MaxPath) return (null, FsError.NameTooLong);
             current = candidate;
             i++;
         }
@@ -195,12 +203,14 @@ public sealed class ContainerFileSystem : IFileSystemView
             if (!parent.IsDirectory) return FsError.NotADirectory;
             if (parentMount.ReadOnly) return FsError.ReadOnly;
             if (!CanWrite(parent)) return FsError.PermissionDenied;
+            if (text.Length > MaxFileLength) return FsError.NoSpace;
             parent.Children![Name(canonical)] = FsNode.File(text, 0x1A4, now).Own(Uid, Gid);
             parent.Modified = now;
             return FsError.None;
         }
         if (mount.ReadOnly) return FsError.ReadOnly;
         if (!CanWrite(node)) return FsError.PermissionDenied;
+        if ((append ? node.Content.Length : 0) + (long)text.Length > MaxFileLength) return FsError.NoSpace;
         node.Content = append ? node.Content + text : text;
         node.Modified = now;
         return FsError.None;

@@ -34,6 +34,12 @@ public enum FsError
 
     /// <summary>ELOOP.</summary>
     TooManyLinks,
+
+    /// <summary>ENAMETOOLONG (a path longer than PATH_MAX, 4096).</summary>
+    NameTooLong,
+
+    /// <summary>ENOSPC: a file would outgrow what KubeSim keeps in memory (16 MiB).</summary>
+    NoSpace,
 }
 
 /// <summary>What <c>stat</c> (or <c>lstat</c>) tells about a path.</summary>
