@@ -84,7 +84,7 @@ public class ExecRunnerTests
         Assert.Equal(
             "total 16\n" +
             "drwxrwxrwx  3 root root 4096 Jan  1 00:00 .\n" +
-            "drwxr-xr-x 16 root root 4096 Oct  1 00:00 ..\n" +
+            "drwxr-xr-x 13 root root 4096 Oct  1 00:00 ..\n" +
             "-rw-r--r--  1 root root    6 Jan  1 00:00 a\n" +
             "drwxr-xr-x  2 root root 4096 Jan  1 00:00 d\n", r.Stdout);
     }
@@ -268,6 +268,15 @@ public class ExecRunnerTests
         Assert.False(Shell.GlobMatch(new string('*', 40) + "b", new string('a', 200)));
         Assert.True(Shell.GlobMatch("*.l?g", "a.log"));
         Assert.True(Shell.GlobMatch("[a-c]*[!x]", "bzy"));
+    }
+
+    [Fact]
+    public void DebianImages_LinkBinIntoUsr_BusyboxKeepsItsOwn()
+    {
+        Assert.Equal("lrwxrwxrwx 1 root root 7 Oct  1 00:00 /bin -> usr/bin\n", new ExecFixture("nginx").Run("ls", "-ld", "/bin").Stdout);
+        Assert.Equal("hi\n", new ExecFixture("nginx").Run("/usr/bin/env", "echo", "hi").Stdout);
+        Assert.Equal("hi\n", new ExecFixture().Run("/usr/bin/env", "echo", "hi").Stdout);
+        Assert.StartsWith("drwxr-xr-x", new ExecFixture().Run("ls", "-ld", "/bin").Stdout);
     }
 
     [Fact]

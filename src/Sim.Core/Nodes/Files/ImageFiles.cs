@@ -4,10 +4,11 @@ using Sim.Core.Time;
 namespace Sim.Core.Nodes.Files;
 
 /// <summary>
-/// The files an image brings, as far as KubeSim models them: a minimal root (<c>/bin /dev /etc /home /proc /root /run
-/// /sbin /sys /tmp /usr /var</c>), <c>/dev/null</c>, <c>/etc/passwd</c> and <c>/etc/group</c> with root and nobody, one
-/// empty executable in <c>/bin</c> per program of the command set (busybox images have no <c>bash</c>), and a few
-/// well-known files (nginx's welcome page). Nothing else of an image's content is modelled.
+/// The files an image brings, as far as KubeSim models them: a minimal root (<c>/bin /dev /etc /home /lib /proc /root
+/// /run /sbin /sys /tmp /usr /var</c>; on Debian-based images <c>/bin</c>, <c>/sbin</c> and <c>/lib</c> link into
+/// <c>/usr</c>), <c>/dev/null</c>, <c>/etc/passwd</c> and <c>/etc/group</c> with root and nobody, one empty executable
+/// per program of the command set in <c>/bin</c> (busybox images have no <c>bash</c>), and a few well-known files
+/// (nginx's welcome page and default.conf). Nothing else of an image's content is modelled.
 /// </summary>
 public static class ImageFiles
 {
@@ -64,17 +65,24 @@ public static class ImageFiles
     private static FsNode Build(string image)
     {
         var t = BuiltAt;
+        var busybox = Dialect(image) == ShellDialect.Busybox;
         var root = FsNode.Directory(0x1ED, t);
-        foreach (var dir in new[] { "bin", "dev", "etc", "home", "lib", "proc", "run", "sbin", "sys", "usr/bin", "usr/local/bin", "usr/sbin", "var/log" })
+        foreach (var dir in new[] { "dev", "etc", "home", "proc", "run", "sys", "usr/bin", "usr/lib", "usr/local/bin", "usr/sbin", "var/log" })
             root.EnsureDirectories(dir, t);
+        // Debian and Ubuntu merged /usr: /bin, /sbin and /lib are links into it. busybox keeps real directories.
+        foreach (var dir in new[] { "bin", "sbin", "lib" })
+            root.Put(dir, busybox ? FsNode.Directory(0x1ED, t) : FsNode.Symlink("usr/" + dir, t), t);
         root.Put("root", FsNode.Directory(0x1C0, t), t);
         root.Put("tmp", FsNode.Directory(0x3FF | 0x200, t), t);
         root.Put("dev/null", FsNode.NullDevice(t), t);
-        var shell = Dialect(image) == ShellDialect.Busybox ? "/bin/sh" : "/bin/bash";
+        var shell = busybox ? "/bin/sh" : "/bin/bash";
         root.Put("etc/passwd", FsNode.File($"root:x:0:0:root:/root:{shell}\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n", 0x1A4, t), t);
         root.Put("etc/group", FsNode.File("root:x:0:\nnogroup:x:65534:\n", 0x1A4, t), t);
+        var bin = busybox ? root.Child("bin")! : root.Child("usr")!.Child("bin")!;
         foreach (var program in Programs(image).Order(StringComparer.Ordinal))
-            root.Put("bin/" + program, FsNode.File("", 0x1ED, t), t);
+            bin.Children![program] = FsNode.File("", 0x1ED, t);
+        // busybox links env into /usr/bin too, for "#!/usr/bin/env" scripts.
+        if (busybox) root.Put("usr/bin/env", FsNode.File("", 0x1ED, t), t);
         if (ImageCatalog.Repository(image) == "nginx")
         {
             root.Put("usr/share/nginx/html/index.html", FsNode.File(NginxWelcome.ReplaceLineEndings("\n"), 0x1A4, t), t);

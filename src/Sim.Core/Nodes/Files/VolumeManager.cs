@@ -196,11 +196,11 @@ internal static class VolumeManager
         {
             if (source.ConfigMap is { } cm)
             {
-                var read = await client.Get<V1ConfigMap>(ns, cm.Name);
-                var found = read.Value;
-                // KubeSim runs no root CA publisher: the token volume's CA comes from a simulated one.
-                if (found is null && cm.Name == "kube-root-ca.crt")
-                    found = new V1ConfigMap { Data = new Dictionary<string, string> { ["ca.crt"] = VolumeContents.SimulatedCa } };
+                // KubeSim runs no root CA publisher, so kube-root-ca.crt never exists: the token volume's CA is a
+                // simulated one, and every pod's token volume mounts without a request.
+                var found = cm.Name == "kube-root-ca.crt"
+                    ? new V1ConfigMap { Data = new Dictionary<string, string> { ["ca.crt"] = VolumeContents.SimulatedCa } }
+                    : (await client.Get<V1ConfigMap>(ns, cm.Name)).Value;
                 var (files, error) = VolumeContents.ConfigMap(cm.Name, found, cm.Items, cm.Optional == true, mode);
                 if (files is null) return (null, error);
                 fixedFiles.AddRange(files);
