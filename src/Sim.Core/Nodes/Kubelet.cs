@@ -122,6 +122,9 @@ public sealed class Kubelet : SimProcess
         _node.Start();
         // The kubelet's service lister: a container's environment links the services that exist when it starts.
         Services = new Informer<V1Service>(Client, Loop, _random.Fork("service-reflector"));
+        Services.Added += _ => _servicesVersion++;
+        Services.Updated += (_, _) => _servicesVersion++;
+        Services.Deleted += _ => _servicesVersion++;
         Services.Start();
         Pods = new Informer<V1Pod>(Client, Loop, _random.Fork("pod-reflector"), fieldSelector: "spec.nodeName=" + NodeName);
         Pods.Synced += CleanupOrphanedPodDirectories;
@@ -264,6 +267,19 @@ public sealed class Kubelet : SimProcess
 
     /// <summary>The services the kubelet knows (for containers' service environment variables).</summary>
     internal Informer<V1Service>? Services { get; private set; }
+
+    private int _servicesVersion;
+    private readonly Dictionary<(string Namespace, bool Links), (int Version, IReadOnlyList<KeyValuePair<string, string>> Env)> _serviceLinks = [];
+
+    /// <summary>The service link variables of a namespace as the services are now (shared by the containers started meanwhile).</summary>
+    internal IReadOnlyList<KeyValuePair<string, string>> ServiceLinks(string ns, bool links)
+    {
+        if (Services is null) return [];
+        if (_serviceLinks.TryGetValue((ns, links), out var cached) && cached.Version == _servicesVersion) return cached.Env;
+        var env = Files.ContainerEnvironment.ServiceLinks(ns, links, Services.All);
+        _serviceLinks[(ns, links)] = (_servicesVersion, env);
+        return env;
+    }
 
     /// <summary>The sum of requests of the pods this kubelet has admitted and not finished (for admission).</summary>
     internal (long CpuMilli, long MemoryBytes, int Pods) Admitted(string exceptUid)

@@ -36,6 +36,12 @@ public sealed class NodeMachine
     /// <summary>The cluster's network storage, where PersistentVolumes' data lives (shared by every machine).</summary>
     public NetworkStorage Storage { get; }
 
+    private (long, long)? _capacity;
+
+    /// <summary>The machine's cpu (millicores) and memory (bytes), what the downward API reports for a container without limits.</summary>
+    internal (long CpuMilli, long MemoryBytes) Capacity =>
+        _capacity ??= (Resources.MilliValue(new k8s.Models.ResourceQuantity(Spec.Cpu)), Resources.Value(new k8s.Models.ResourceQuantity(Spec.Memory)));
+
     /// <summary>The node's shape.</summary>
     public NodeSpec Spec { get; }
 

@@ -149,7 +149,7 @@ internal sealed partial class PodWorker
         var instance = ++slot.Instance;
         // A new instance gets a fresh writable layer and the environment of now.
         slot.Layer = null;
-        slot.Environment = StartEnvironment(slot);
+        slot.SetEnvironment(StartEnvironment(slot));
         var program = slot.Program;
         var startupDelay = slot.Spec.StartupProbe is { } sp ? SimDuration.FromSeconds(sp.InitialDelaySeconds ?? 0) : SimDuration.Zero;
         slot.Started = startupDelay == SimDuration.Zero;

@@ -26,6 +26,12 @@ internal sealed partial class PodWorker
         {
             var setup = await VolumeManager.Mount(Pod, _kubelet.Client, _kubelet.Machine, Now, () => _podIp);
             if (generation != _generation || _stage != Stage.Sandbox) return;
+            if (setup.Complete)
+            {
+                _volumes = setup;
+                CreateSandbox();
+                return;
+            }
             if (setup.Unprocessable.Count > 0)
             {
                 // The populator's errors fail the pod worker's WaitForAttachAndMount at once; the pod sync is retried
@@ -38,17 +44,11 @@ internal sealed partial class PodWorker
                 _kubelet.Loop.ScheduleAfter(SimDuration.FromMilliseconds(_kubelet.Random.NextInRange(10_000, 15_000)), RetryMount(generation));
                 return;
             }
-            if (setup.Failed.Count > 0)
-            {
-                foreach (var (volume, error) in setup.Failed)
-                    _kubelet.Recorder.Warning(Pod, "FailedMount", $"MountVolume.SetUp failed for volume \"{volume}\" : {error}");
-                var wait = _mountBackoff;
-                _mountBackoff = SimDuration.Min(_mountBackoff * 2, MountBackoffMax);
-                _kubelet.Loop.ScheduleAfter(wait, RetryMount(generation));
-                return;
-            }
-            _volumes = setup;
-            CreateSandbox();
+            foreach (var (volume, error) in setup.Failed)
+                _kubelet.Recorder.Warning(Pod, "FailedMount", $"MountVolume.SetUp failed for volume \"{volume}\" : {error}");
+            var wait = _mountBackoff;
+            _mountBackoff = SimDuration.Min(_mountBackoff * 2, MountBackoffMax);
+            _kubelet.Loop.ScheduleAfter(wait, RetryMount(generation));
         });
     }
 
@@ -61,7 +61,8 @@ internal sealed partial class PodWorker
     // CreateContainerConfigError; the sources are read again and the start retried after the pod worker's backoff.
     private bool ContainerConfigError(ContainerSlot slot)
     {
-        var (_, error) = BuildEnvironment(slot);
+        if (!NeedsSources(slot.Spec)) return false;
+        var (_, error) = BuildEnvironment(slot.Spec, Pod, _podIp, _volumes?.EnvSources ?? NoSources, ServiceLinks());
         if (error is null) return false;
         slot.WaitingReason = "CreateContainerConfigError";
         slot.WaitingMessage = error;
@@ -82,17 +83,31 @@ internal sealed partial class PodWorker
         return true;
     }
 
-    private (List<KeyValuePair<string, string>>? Environment, string? Error) BuildEnvironment(ContainerSlot slot)
-    {
-        if (slot.Spec.Env is null && slot.Spec.EnvFrom is null && _kubelet.Services is null)
-            return ([new("PATH", ImageFiles.DefaultPath), new("HOSTNAME", Identity.Hostname), new("HOME", "/root")], null);
-        var machine = _kubelet.Machine;
-        var allocatable = (Resources.MilliValue(new ResourceQuantity(machine.Spec.Cpu)), Resources.Value(new ResourceQuantity(machine.Spec.Memory)));
-        return Files.ContainerEnvironment.Build(Pod, slot.Spec, Identity.Hostname, _podIp, NodeObject.InternalIp(_kubelet.Index),
-            _volumes?.EnvSources ?? [], _kubelet.Services?.All ?? [], allocatable);
-    }
+    private static bool NeedsSources(k8s.Models.V1Container c) =>
+        c.EnvFrom is { Count: > 0 } || c.Env?.Any(e => e.ValueFrom?.ConfigMapKeyRef is not null || e.ValueFrom?.SecretKeyRef is not null) == true;
 
-    private IReadOnlyList<KeyValuePair<string, string>> StartEnvironment(ContainerSlot slot) => BuildEnvironment(slot).Environment ?? [];
+    private IReadOnlyList<KeyValuePair<string, string>> ServiceLinks() =>
+        _kubelet.ServiceLinks(Pod.Metadata.NamespaceProperty, Pod.Spec.EnableServiceLinks != false);
+
+    private static readonly IReadOnlyDictionary<(string Kind, string Name), KubeObject?> NoSources = new Dictionary<(string Kind, string Name), KubeObject?>();
+
+    private (List<KeyValuePair<string, string>>? Environment, string? Error) BuildEnvironment(k8s.Models.V1Container spec, k8s.Models.V1Pod pod, string? podIp,
+        IReadOnlyDictionary<(string Kind, string Name), KubeObject?> sources, IReadOnlyList<KeyValuePair<string, string>> serviceEnv) =>
+        Files.ContainerEnvironment.Build(pod, spec, Identity.Hostname, podIp, NodeObject.InternalIp(_kubelet.Index), sources, serviceEnv, _kubelet.Machine.Capacity);
+
+    // What the environment is made of is taken now (the pod as it is, the sources read, the services known); the
+    // variables themselves are spelt out when first needed, as most containers are never exec'd into.
+    private Func<IReadOnlyList<KeyValuePair<string, string>>> StartEnvironment(ContainerSlot slot)
+    {
+        var pod = Pod;
+        var podIp = _podIp;
+        var spec = slot.Spec;
+        var sources = NeedsSources(spec) && _volumes is not null
+            ? new Dictionary<(string Kind, string Name), KubeObject?>(_volumes.EnvSources)
+            : NoSources;
+        var serviceEnv = ServiceLinks();
+        return () => BuildEnvironment(spec, pod, podIp, sources, serviceEnv).Environment ?? [];
+    }
 
     private PodIdentity? _identity;
 

@@ -30,15 +30,22 @@ public static class ContainerEnvironment
     /// <param name="podIp">The pod's address.</param>
     /// <param name="hostIp">The node's address.</param>
     /// <param name="sources">The ConfigMaps and Secrets read for the pod (null: not found).</param>
-    /// <param name="services">The services the kubelet knows.</param>
+    /// <param name="serviceEnv">The service link variables of the pod (<see cref="ServiceLinks"/>), in name order.</param>
     /// <param name="allocatable">The node's allocatable cpu (milli) and memory (bytes), for resourceFieldRef without limits.</param>
     public static (List<KeyValuePair<string, string>>? Environment, string? Error) Build(V1Pod pod, V1Container container, string hostname, string? podIp, string hostIp,
-        IReadOnlyDictionary<(string Kind, string Name), KubeObject?> sources, IEnumerable<V1Service> services, (long, long) allocatable)
+        IReadOnlyDictionary<(string Kind, string Name), KubeObject?> sources, IReadOnlyList<KeyValuePair<string, string>> serviceEnv, (long, long) allocatable)
     {
         var ns = pod.Metadata.NamespaceProperty;
-        var env = new List<KeyValuePair<string, string>> { new("PATH", ImageFiles.DefaultPath), new("HOSTNAME", hostname) };
-        var serviceEnv = ServiceLinks(pod, services);
-        var defined = new Dictionary<string, string>(serviceEnv, StringComparer.Ordinal);
+        var env = new List<KeyValuePair<string, string>>(4 + serviceEnv.Count + (container.Env?.Count ?? 0)) { new("PATH", ImageFiles.DefaultPath), new("HOSTNAME", hostname) };
+        Dictionary<string, string>? defined = null;
+        // What $(VAR) can refer to: the service variables and what envFrom and env defined so far (made on first need).
+        Dictionary<string, string> Defined()
+        {
+            if (defined is not null) return defined;
+            defined = serviceEnv.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
+            foreach (var (k, v) in env.Skip(2)) defined[k] = v;
+            return defined;
+        }
         foreach (var from in container.EnvFrom ?? [])
         {
             IEnumerable<KeyValuePair<string, string>>? data;
@@ -61,13 +68,13 @@ public static class ContainerEnvironment
                 // Keys that are no valid variable names are skipped (upstream records InvalidEnvironmentVariableNames).
                 if (!IsEnvVarName(name)) continue;
                 Put(env, name, v);
-                defined[name] = v;
+                if (defined is not null) defined[name] = v;
             }
         }
         foreach (var e in container.Env ?? [])
         {
             string value;
-            if (e.ValueFrom is null) value = Expand(e.Value ?? "", defined);
+            if (e.ValueFrom is null) value = e.Value is { } literal && literal.Contains('$') ? Expand(literal, Defined()) : e.Value ?? "";
             else if (e.ValueFrom.FieldRef is { } f) value = PodFields.Field(pod, f.FieldPath, podIp, hostIp) ?? "";
             else if (e.ValueFrom.ResourceFieldRef is { } r)
                 value = PodFields.Resource(string.IsNullOrEmpty(r.ContainerName) ? container : pod.Spec.Containers?.FirstOrDefault(c => c.Name == r.ContainerName), r.Resource, r.Divisor, allocatable);
@@ -105,10 +112,11 @@ public static class ContainerEnvironment
             }
             else value = "";
             Put(env, e.Name, value);
-            defined[e.Name] = value;
+            if (defined is not null) defined[e.Name] = value;
         }
-        foreach (var (k, v) in serviceEnv.OrderBy(kv => kv.Key, StringComparer.Ordinal))
-            if (env.All(x => x.Key != k)) env.Add(new(k, v));
+        var userDefined = env.Count > 2;
+        foreach (var kv in serviceEnv)
+            if (!userDefined || env.All(x => x.Key != kv.Key)) env.Add(kv);
         if (env.All(x => x.Key != "HOME")) env.Add(new("HOME", "/root"));
         return (env, null);
     }
@@ -153,11 +161,9 @@ public static class ContainerEnvironment
         return sb.ToString();
     }
 
-    /// <summary>Upstream's envvars.FromServices for the services a pod is linked to.</summary>
-    public static Dictionary<string, string> ServiceLinks(V1Pod pod, IEnumerable<V1Service> services)
+    /// <summary>Upstream's envvars.FromServices for the services a pod in <paramref name="ns"/> is linked to, in name order.</summary>
+    public static IReadOnlyList<KeyValuePair<string, string>> ServiceLinks(string ns, bool links, IEnumerable<V1Service> services)
     {
-        var ns = pod.Metadata.NamespaceProperty;
-        var links = pod.Spec.EnableServiceLinks != false;
         var chosen = new SortedDictionary<string, V1Service>(StringComparer.Ordinal);
         foreach (var s in services)
         {
@@ -188,6 +194,6 @@ public static class ContainerEnvironment
                 result[portPrefix + "_ADDR"] = ip;
             }
         }
-        return result;
+        return result.OrderBy(kv => kv.Key, StringComparer.Ordinal).ToList();
     }
 }

@@ -22,16 +22,25 @@ internal sealed class MountedVolume(string name, Func<FsNode> make, bool readOnl
 /// <summary>What one pass of the volume manager found: the volumes it mounted, and what stopped the others.</summary>
 internal sealed class VolumeSetup
 {
+    private List<(string, string)>? _unprocessable;
+    private List<(string, string)>? _failed;
+    private Dictionary<(string Kind, string Name), KubeObject?>? _envSources;
+
     public Dictionary<string, MountedVolume> Mounted { get; } = new(StringComparer.Ordinal);
 
+    // Every pod keeps its setup while it runs: the collections that are usually empty are made when first needed.
+
     /// <summary>Volumes the desired-state populator could not process (an unbound claim), with its error.</summary>
-    public List<(string Volume, string Error)> Unprocessable { get; } = [];
+    public List<(string Volume, string Error)> Unprocessable => _unprocessable ??= [];
 
     /// <summary>Volumes whose SetUp failed (a missing ConfigMap), with the plugin's error.</summary>
-    public List<(string Volume, string Error)> Failed { get; } = [];
+    public List<(string Volume, string Error)> Failed => _failed ??= [];
+
+    /// <summary>Whether every volume was mounted.</summary>
+    public bool Complete => _unprocessable is not { Count: > 0 } && _failed is not { Count: > 0 };
 
     /// <summary>The ConfigMaps and Secrets the pod's containers take environment from, as read now (null: not found).</summary>
-    public Dictionary<(string Kind, string Name), KubeObject?> EnvSources { get; } = [];
+    public Dictionary<(string Kind, string Name), KubeObject?> EnvSources => _envSources ??= [];
 }
 
 /// <summary>
@@ -49,6 +58,9 @@ internal sealed class VolumeSetup
 /// </remarks>
 internal static class VolumeManager
 {
+    // Shared by every pod and never changed.
+    private static readonly V1ConfigMap SimulatedRootCa = new() { Data = new Dictionary<string, string> { ["ca.crt"] = VolumeContents.SimulatedCa } };
+
     public static async ValueTask<VolumeSetup> Mount(V1Pod pod, ApiClient client, NodeMachine machine, SimTime now, Func<string?> podIp)
     {
         var setup = new VolumeSetup();
@@ -58,7 +70,7 @@ internal static class VolumeManager
             .SelectMany(c => (c.VolumeMounts ?? []).Select(m => m.Name).Concat((c.VolumeDevices ?? []).Select(d => d.Name)))
             .ToHashSet(StringComparer.Ordinal);
         var hostIp = NodeObject.InternalIp(machine.Index);
-        var allocatable = NodeAllocatable(machine);
+        var allocatable = machine.Capacity;
         foreach (var volume in pod.Spec.Volumes ?? [])
         {
             // Upstream's populator skips volumes no container uses.
@@ -122,9 +134,6 @@ internal static class VolumeManager
         await ReadEnvSources(pod, client, setup);
         return setup;
     }
-
-    private static (long CpuMilli, long MemoryBytes) NodeAllocatable(NodeMachine machine) =>
-        (Resources.MilliValue(new ResourceQuantity(machine.Spec.Cpu)), Resources.Value(new ResourceQuantity(machine.Spec.Memory)));
 
     private static async ValueTask MountClaim(VolumeSetup setup, string volume, string claimName, bool readOnly, string ns, ApiClient client, NodeMachine machine, SimTime now)
     {
@@ -198,9 +207,7 @@ internal static class VolumeManager
             {
                 // KubeSim runs no root CA publisher, so kube-root-ca.crt never exists: the token volume's CA is a
                 // simulated one, and every pod's token volume mounts without a request.
-                var found = cm.Name == "kube-root-ca.crt"
-                    ? new V1ConfigMap { Data = new Dictionary<string, string> { ["ca.crt"] = VolumeContents.SimulatedCa } }
-                    : (await client.Get<V1ConfigMap>(ns, cm.Name)).Value;
+                var found = cm.Name == "kube-root-ca.crt" ? SimulatedRootCa : (await client.Get<V1ConfigMap>(ns, cm.Name)).Value;
                 var (files, error) = VolumeContents.ConfigMap(cm.Name, found, cm.Items, cm.Optional == true, mode);
                 if (files is null) return (null, error);
                 fixedFiles.AddRange(files);
@@ -214,9 +221,10 @@ internal static class VolumeManager
             }
             else if (source.ServiceAccountToken is { } token)
             {
+                // Issued at mount time, written out when first read: most pods' tokens are never looked at.
                 var path = token.Path;
                 var expiration = token.ExpirationSeconds ?? 3607;
-                fixedFiles.Add(new ProjectedFile(path, VolumeContents.Token(pod, nodeName, now, expiration), mode));
+                parts.Add(() => [new ProjectedFile(path, VolumeContents.Token(pod, nodeName, now, expiration), mode)]);
             }
             else if (source.DownwardAPI is { } downward)
             {
