@@ -5,7 +5,7 @@ using Sim.Core.Time;
 
 namespace Sim.Core.Exec;
 
-// ls: -l, -a, -A, -1, -d, -n, -r. One name per line (kubectl exec without -t gives no terminal), files before
+// ls: -l, -a, -A, -1, -d, -n, -r, -L, -F. One name per line (kubectl exec without -t gives no terminal), files before
 // directories, byte order; busybox's fixed columns or GNU's aligned ones.
 internal static partial class Commands
 {
@@ -13,9 +13,10 @@ internal static partial class Commands
 
     private static int Ls(CommandCall call)
     {
-        var (flags, operands, bad) = Options(call.Args, "laA1dnrFh");
+        var (flags, operands, bad) = Options(call.Args, "laA1dnrFhL");
         if (bad is { } b) return BadOption(call, b, gnuStatus: 2);
         var longFormat = flags.Contains('l') || flags.Contains('n');
+        var follow = flags.Contains('L');
         var failure = Busybox(call) ? 1 : 2;
         var status = 0;
         if (operands.Count == 0) operands.Add(".");
@@ -25,7 +26,7 @@ internal static partial class Commands
         {
             var path = call.Path(operand);
             // Operands are followed unless listed long (then a symlink shows as one).
-            var (stat, error) = call.Context.Files.Stat(path, followLastLink: !longFormat);
+            var (stat, error) = call.Context.Files.Stat(path, followLastLink: !longFormat || follow);
             if (stat is null)
             {
                 status = failure;
@@ -66,7 +67,7 @@ internal static partial class Commands
             {
                 if (name.StartsWith('.') && !flags.Contains('a') && !flags.Contains('A')) continue;
                 var child = dir.Path.TrimEnd('/') + "/" + name;
-                if (call.Context.Files.Stat(child, followLastLink: false).Stat is { } s) entries.Add(new Entry(name, child, s));
+                if (call.Context.Files.Stat(child, followLastLink: follow).Stat is { } s) entries.Add(new Entry(name, child, s));
             }
             if (longFormat)
             {

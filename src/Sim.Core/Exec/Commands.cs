@@ -213,8 +213,6 @@ internal static partial class Commands
         return 1;
     }
 
-    private static string Quote(CommandCall call, string path) => $"'{path}'";
-
     private static int Echo(CommandCall call)
     {
         var args = call.Args.ToList();

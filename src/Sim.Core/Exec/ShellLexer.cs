@@ -312,7 +312,7 @@ internal sealed class ShellLexer(string text)
     private CommandPart Backquoted(bool quoted)
     {
         var startLine = _line;
-        var start = ++_pos;
+        _pos++;
         var inner = new StringBuilder();
         while (_pos < text.Length && text[_pos] != '`')
         {
@@ -321,7 +321,6 @@ internal sealed class ShellLexer(string text)
             inner.Append(text[_pos]);
             _pos++;
         }
-        _ = start;
         if (_pos >= text.Length) throw Unterminated('`', startLine);
         _pos++;
         return new CommandPart(inner.ToString(), quoted);

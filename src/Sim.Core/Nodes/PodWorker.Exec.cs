@@ -138,10 +138,4 @@ internal sealed partial class PodWorker
         }
         return stack[^1];
     }
-
-    /// <summary>Whether any container of the pod runs.</summary>
-    internal bool AnyRunning => _main.Concat(_init).Any(s => s.Running);
-
-    /// <summary>The names of the pod's app containers, in spec order.</summary>
-    internal IEnumerable<string> ContainerNames => _main.Select(s => s.Name);
 }

@@ -445,4 +445,109 @@ public class ContainerFilesTests
         Assert.Equal(("start\n", 137), (result.Stdout, result.ExitCode));
         Assert.Equal(killedAt, n.Loop.Now);
     }
+
+    [Fact]
+    public void SubPathAndReadOnlyMounts_AreHonoured()
+    {
+        var n = new FilesNode();
+        n.Apply("""
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: site}
+            data: {index.html: "<h1>hi</h1>"}
+            """);
+        n.Create("""
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: app}
+            spec:
+              containers:
+              - name: main
+                image: nginx
+                volumeMounts:
+                - {name: site, mountPath: /usr/share/nginx/html/index.html, subPath: index.html}
+                - {name: shared, mountPath: /logs, subPath: app/logs}
+                - {name: shared, mountPath: /peek, readOnly: true}
+              volumes:
+              - {name: site, configMap: {name: site}}
+              - {name: shared, emptyDir: {}}
+            """);
+        n.UntilRunning("app");
+        var r = n.Exec("app", "main", "cat /usr/share/nginx/html/index.html; echo; echo line > /logs/a; cat /peek/app/logs/a; echo x > /peek/b");
+        Assert.Equal("<h1>hi</h1>\nline\n", r.Stdout);
+        Assert.Equal("sh: line 1: /peek/b: Read-only file system\n", r.Stderr);
+    }
+
+    [Fact]
+    public void SecretVolume_ShowsDecodedKeysReadOnlyOnATmpfs()
+    {
+        var n = new FilesNode();
+        n.Apply("""
+            apiVersion: v1
+            kind: Secret
+            metadata: {name: creds}
+            stringData: {password: s3cret}
+            """);
+        n.Create("""
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: app}
+            spec:
+              containers:
+              - name: main
+                image: busybox
+                command: [sleep, "3600"]
+                volumeMounts: [{name: creds, mountPath: /creds}]
+              volumes:
+              - {name: creds, secret: {secretName: creds, defaultMode: 0400}}
+            """);
+        n.UntilRunning("app");
+        var r = n.Exec("app", "main", "cat /creds/password; echo; ls -ld /creds; ls -lL /creds/password; rm /creds/password");
+        Assert.StartsWith("s3cret\ndrwxrwxrwt", r.Stdout);
+        Assert.Equal("rm: can't remove '/creds/password': Read-only file system\n", r.Stderr);
+    }
+
+    [Fact]
+    public void TwoPods_HaveTheirOwnHostnamesAndAddresses()
+    {
+        var n = new FilesNode();
+        n.Create(Sleeper);
+        n.Create(Sleeper.Replace("name: app", "name: other"));
+        n.UntilRunning("app");
+        n.UntilRunning("other");
+        Assert.Equal("app\n", n.Exec("app", "main", "hostname").Stdout);
+        Assert.Equal("other\n", n.Exec("other", "main", "hostname").Stdout);
+        Assert.NotEqual(n.Exec("app", "main", "hostname -i").Stdout, n.Exec("other", "main", "hostname -i").Stdout);
+        Assert.Equal("", n.Exec("other", "main", "ls /cache").Stdout);
+    }
+
+    [Fact]
+    public void HostPath_IsTheNodesDisk_SharedByPodsAndKeptAcrossACrash()
+    {
+        var n = new FilesNode();
+        const string HostPathPod = """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: NAME}
+            spec:
+              containers:
+              - name: main
+                image: busybox
+                command: [sleep, "3600"]
+                volumeMounts: [{name: host, mountPath: /host}]
+              volumes:
+              - {name: host, hostPath: {path: /srv/data, type: DirectoryOrCreate}}
+            """;
+        n.Create(HostPathPod.Replace("NAME", "writer"));
+        n.UntilRunning("writer");
+        n.Exec("writer", "main", "echo from-writer > /host/f");
+        n.CrashAndBoot();
+        n.Create(HostPathPod.Replace("NAME", "reader"));
+        n.For(1);
+        n.UntilRunning("reader");
+        Assert.Equal("from-writer\n", n.Exec("reader", "main", "cat /host/f").Stdout);
+        n.Create(HostPathPod.Replace("NAME", "strict").Replace("DirectoryOrCreate", "File"));
+        n.For(5);
+        Assert.Contains(n.Events("strict"), e => e.Reason == "FailedMount" && e.Message == "MountVolume.SetUp failed for volume \"host\" : hostPath type check failed: /srv/data is not a file");
+    }
 }
