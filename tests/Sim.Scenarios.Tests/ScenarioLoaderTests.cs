@@ -113,7 +113,7 @@ public class ScenarioLoaderTests
 
     [Fact]
     public void UnknownAction_IsNamedWithItsPosition() =>
-        Assert.Equal("scenario.yaml:4:5: unknown action \"explode\" (expected one of: apply, delete, scale, setImage, expect, rollback, killContainer, crashNode, restartNode, partition, heal, addNode, deleteNode, load; and at, mayFail)",
+        Assert.Equal("scenario.yaml:4:5: unknown action \"explode\" (expected one of: apply, delete, scale, setImage, expect, rollback, killContainer, crashNode, restartNode, partition, heal, addNode, deleteNode, load, exec; and at, mayFail)",
             OnlyError("name: x\nsteps:\n  - at: 1s\n    explode: now\n"));
 
     [Fact]

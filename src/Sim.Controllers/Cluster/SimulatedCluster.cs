@@ -14,7 +14,7 @@ namespace Sim.Controllers.Cluster;
 /// their API clients: kube-controller-manager and kube-scheduler on the control plane, one kubelet per node machine,
 /// all on one thread. Build one with <see cref="Create"/>, then drive it with the Run methods.
 /// </summary>
-public sealed class SimulatedCluster
+public sealed partial class SimulatedCluster
 {
     private readonly List<NodeMachine> _machines = [];
     private readonly List<Kubelet> _kubelets = [];
@@ -60,6 +60,9 @@ public sealed class SimulatedCluster
     /// <summary>The kubelets, one per node (the latest incarnation, stopped while its machine is down), in node order.</summary>
     public IReadOnlyList<Kubelet> Kubelets => _kubelets;
 
+    /// <summary>The cluster's network storage: PersistentVolumes' data, outside every machine.</summary>
+    public Sim.Core.Nodes.Files.NetworkStorage Storage { get; } = new();
+
     /// <summary>The node machines, in node order.</summary>
     public IReadOnlyList<NodeMachine> Machines => _machines;
 
@@ -93,7 +96,7 @@ public sealed class SimulatedCluster
         {
             var spec = Options.Nodes[i];
             var random = Random.Fork("kubelet/" + spec.Name);
-            var machine = new NodeMachine(spec, i, Loop, random);
+            var machine = new NodeMachine(spec, i, Loop, random, Storage);
             _machines.Add(machine);
             _nodeIndex[spec.Name] = i;
             var kubelet = new Kubelet(machine, KubeletClient(spec.Name), random);

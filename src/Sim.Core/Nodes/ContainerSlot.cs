@@ -48,6 +48,25 @@ internal sealed class ContainerSlot(V1Container spec, bool isInit, ContainerProg
 
     public bool Running => StartedAt is not null && Terminated is null;
 
+    /// <summary>The running instance's writable layer, made on first use; a new instance starts without one.</summary>
+    public Files.FsNode? Layer { get; set; }
+
+    /// <summary>The processes exec'd into the running instance (killed with it).</summary>
+    public List<ContainerExecClock> ExecClocks { get; } = [];
+
+    private Func<IReadOnlyList<KeyValuePair<string, string>>>? _environmentSource;
+    private IReadOnlyList<KeyValuePair<string, string>>? _environment;
+
+    /// <summary>The running instance's environment, as the kubelet and runtime gave it at start (spelt out on first use).</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Environment => _environment ??= _environmentSource?.Invoke() ?? [];
+
+    /// <summary>A new instance's environment, from what was known at its start.</summary>
+    public void SetEnvironment(Func<IReadOnlyList<KeyValuePair<string, string>>> source)
+    {
+        _environmentSource = source;
+        _environment = null;
+    }
+
     public string FieldPath => IsInit ? $"spec.initContainers{{{Name}}}" : $"spec.containers{{{Name}}}";
 
     public V1ContainerStatus ToStatus() => new()

@@ -120,7 +120,14 @@ public sealed class Kubelet : SimProcess
         Loop.ScheduleAfter(phase + SimDuration.FromMilliseconds(500), StatusLoop);
         _node = new Informer<V1Node>(Client, Loop, _random.Fork("node-reflector"), fieldSelector: "metadata.name=" + NodeName);
         _node.Start();
+        // The kubelet's service lister: a container's environment links the services that exist when it starts.
+        Services = new Informer<V1Service>(Client, Loop, _random.Fork("service-reflector"));
+        Services.Added += _ => _servicesVersion++;
+        Services.Updated += (_, _) => _servicesVersion++;
+        Services.Deleted += _ => _servicesVersion++;
+        Services.Start();
         Pods = new Informer<V1Pod>(Client, Loop, _random.Fork("pod-reflector"), fieldSelector: "spec.nodeName=" + NodeName);
+        Pods.Synced += CleanupOrphanedPodDirectories;
         Pods.Added += OnPod;
         Pods.Updated += (_, pod) => OnPod(pod);
         Pods.Deleted += OnPodDeleted;
@@ -247,6 +254,31 @@ public sealed class Kubelet : SimProcess
     private void OnPodDeleted(V1Pod pod)
     {
         if (_workers.Remove(pod.Metadata.Uid, out var gone)) gone.Removed();
+        Machine.Disk.ForgetPod(pod.Metadata.Uid);
+    }
+
+    // HandlePodCleanups' cleanupOrphanedPodDirs: the directories of pods the API no longer has (deleted while the
+    // machine was down) go, with their emptyDirs, once the kubelet has listed its pods.
+    private void CleanupOrphanedPodDirectories()
+    {
+        foreach (var uid in Machine.Disk.PodDirectories)
+            if (Pods!.All.All(p => p.Metadata.Uid != uid)) Machine.Disk.ForgetPod(uid);
+    }
+
+    /// <summary>The services the kubelet knows (for containers' service environment variables).</summary>
+    internal Informer<V1Service>? Services { get; private set; }
+
+    private int _servicesVersion;
+    private readonly Dictionary<(string Namespace, bool Links), (int Version, IReadOnlyList<KeyValuePair<string, string>> Env)> _serviceLinks = [];
+
+    /// <summary>The service link variables of a namespace as the services are now (shared by the containers started meanwhile).</summary>
+    internal IReadOnlyList<KeyValuePair<string, string>> ServiceLinks(string ns, bool links)
+    {
+        if (Services is null) return [];
+        if (_serviceLinks.TryGetValue((ns, links), out var cached) && cached.Version == _servicesVersion) return cached.Env;
+        var env = Files.ContainerEnvironment.ServiceLinks(ns, links, Services.All);
+        _serviceLinks[(ns, links)] = (_servicesVersion, env);
+        return env;
     }
 
     /// <summary>The sum of requests of the pods this kubelet has admitted and not finished (for admission).</summary>
@@ -262,6 +294,16 @@ public sealed class Kubelet : SimProcess
             pods++;
         }
         return (cpu, mem, pods);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="command"/> in a container of the pod with uid <paramref name="podUid"/>, as the kubelet's
+    /// exec handler does (the process is killed at <paramref name="deadline"/>); kubectl's error when it cannot.
+    /// </summary>
+    public ValueTask<ExecOutcome> Exec(string podUid, string container, IReadOnlyList<string> command, SimTime deadline)
+    {
+        if (!Running || !_workers.TryGetValue(podUid, out var worker)) return new(new ExecOutcome(null, "unable to upgrade connection: pod does not exist"));
+        return worker.Exec(container, command, deadline);
     }
 
     /// <summary>

@@ -1,18 +1,25 @@
 using Sim.Core.Kernel;
 using Sim.Core.Time;
+using Sim.Core.Nodes.Files;
 
 namespace Sim.Core.Nodes;
 
 /// <summary>
-/// The machine under a kubelet: its shape, image store, container logs and pod network. A crash wipes what lives in
-/// memory or in container layers (the image cache too: KubeSim's nodes boot with empty caches), while container logs
-/// on its disk stay; a boot brings the machine back. The kubelet process that drives it is separate
+/// The machine under a kubelet: its shape, image store, container logs, pod network and disk. A crash wipes what lives
+/// in memory or in container layers (the image cache too: KubeSim's nodes boot with empty caches, and memory-backed
+/// emptyDirs), while its disk (container logs, hostPath data, disk-backed emptyDirs) stays; a boot brings the machine
+/// back. Network storage (<see cref="Storage"/>) is outside the machine altogether. The kubelet process that drives it is separate
 /// (<see cref="Kubelet"/>), and its containers die with that process when the machine crashes.
 /// </summary>
 public sealed class NodeMachine
 {
     /// <summary>The machine of the node <paramref name="spec"/> (its index picks its addresses and pod CIDR).</summary>
-    public NodeMachine(NodeSpec spec, int index, EventLoop loop, SimRandom random)
+    /// <param name="spec">The node's shape.</param>
+    /// <param name="index">Its index in the cluster.</param>
+    /// <param name="loop">The loop it runs on.</param>
+    /// <param name="random">Its random stream.</param>
+    /// <param name="storage">The cluster's network storage (a machine of its own when null, for tests of one node).</param>
+    public NodeMachine(NodeSpec spec, int index, EventLoop loop, SimRandom random, NetworkStorage? storage = null)
     {
         Spec = spec;
         Index = index;
@@ -21,7 +28,21 @@ public sealed class NodeMachine
         Images = new ImagePuller(loop, random.Fork("images"));
         Network = new PodNetwork(index);
         BootedAt = loop.Now;
+        Disk = new NodeDisk(loop.Now);
+        Storage = storage ?? new NetworkStorage();
     }
+
+    /// <summary>The node's own filesystem: hostPath data and disk-backed emptyDirs.</summary>
+    public NodeDisk Disk { get; }
+
+    /// <summary>The cluster's network storage, where PersistentVolumes' data lives (shared by every machine).</summary>
+    public NetworkStorage Storage { get; }
+
+    private (long, long)? _capacity;
+
+    /// <summary>The machine's cpu (millicores) and memory (bytes), what the downward API reports for a container without limits.</summary>
+    internal (long CpuMilli, long MemoryBytes) Capacity =>
+        _capacity ??= (Resources.MilliValue(new k8s.Models.ResourceQuantity(Spec.Cpu)), Resources.Value(new k8s.Models.ResourceQuantity(Spec.Memory)));
 
     /// <summary>The node's shape.</summary>
     public NodeSpec Spec { get; }
@@ -68,6 +89,7 @@ public sealed class NodeMachine
         PoweredOn = false;
         Images.Clear();
         Network.Reset();
+        Disk.Crash();
     }
 
     /// <summary>The machine boots, empty.</summary>

@@ -117,6 +117,7 @@ internal sealed partial class PodWorker
         loop.ScheduleAfter(SimDuration.FromMilliseconds(_kubelet.Random.NextInRange(20, 80)), () =>
         {
             if (generation != _generation) return;
+            if (ContainerConfigError(slot)) return;
             _kubelet.Recorder.Normal(Pod, "Created", $"Created container: {slot.Name}", slot.FieldPath);
             loop.ScheduleAfter(SimDuration.FromMilliseconds(_kubelet.Random.NextInRange(20, 80)), () =>
             {
@@ -146,6 +147,9 @@ internal sealed partial class PodWorker
         slot.RunningImage = ImageCatalog.Qualified(slot.Spec.Image ?? "");
         slot.ContainerId = "containerd://" + Hex64();
         var instance = ++slot.Instance;
+        // A new instance gets a fresh writable layer and the environment of now.
+        slot.Layer = null;
+        slot.SetEnvironment(StartEnvironment(slot));
         var program = slot.Program;
         var startupDelay = slot.Spec.StartupProbe is { } sp ? SimDuration.FromSeconds(sp.InitialDelaySeconds ?? 0) : SimDuration.Zero;
         slot.Started = startupDelay == SimDuration.Zero;
@@ -195,6 +199,8 @@ internal sealed partial class PodWorker
         slot.Started = false;
         slot.WaitingReason = null;
         _ = killed;
+        // Processes exec'd into the container die with it.
+        foreach (var exec in slot.ExecClocks.ToList()) exec.Kill();
         QueueStatus();
         if (_stage == Stage.Terminating) TerminationProgress();
         else QueueSync();

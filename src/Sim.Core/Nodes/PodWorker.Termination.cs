@@ -127,5 +127,6 @@ internal sealed partial class PodWorker
         _kubelet.Network.Release(_podIp);
         _kubelet.Backoff.Forget(Uid);
         _kubelet.Logs.Forget(Uid);
+        _kubelet.Machine.Disk.ForgetPod(Uid);
     }
 }

@@ -179,6 +179,12 @@ internal sealed partial class PodWorker
         }
         _stage = Stage.Sandbox;
         QueueStatus();
+        // The volume manager mounts the pod's volumes before its sandbox is made (PodWorker.Volumes.cs).
+        MountVolumes();
+    }
+
+    private void CreateSandbox()
+    {
         var generation = _generation;
         var delay = SimDuration.FromMilliseconds(_kubelet.Random.NextInRange(400, 900));
         _kubelet.Loop.ScheduleAfter(delay, () =>

@@ -13,18 +13,19 @@ internal static class Expectations
     public static Expectation? Read(YNode node, YamlFields f)
     {
         if (f.Mapping(node, "an expectation") is not { } map) return null;
-        var forms = new[] { "pods", "object", "events" }.Where(k => map.Find(k) is not null).ToList();
+        var forms = new[] { "pods", "object", "events", "exec" }.Where(k => map.Find(k) is not null).ToList();
         if (forms.Count != 1)
         {
             f.Error(map.Start, forms.Count == 0
-                ? "an expectation needs one of \"pods\", \"object\" or \"events\""
-                : $"an expectation takes one of \"pods\", \"object\" or \"events\", not {string.Join(" and ", forms)}");
+                ? "an expectation needs one of \"pods\", \"object\", \"events\" or \"exec\""
+                : $"an expectation takes one of \"pods\", \"object\", \"events\" or \"exec\", not {string.Join(" and ", forms)}");
             return null;
         }
         return forms[0] switch
         {
             "pods" => ReadPods(map, f),
             "object" => ReadObject(map, f),
+            "exec" => ExecSteps.ReadExpectation(map, f),
             _ => ReadEvents(map, f),
         };
     }

@@ -18,11 +18,11 @@ public static class ScenarioLoader
 
     /// <summary>The actions this version runs.</summary>
     public static readonly string[] Actions =
-        ["apply", "delete", "scale", "setImage", "expect", "rollback", "killContainer", "crashNode", "restartNode", "partition", "heal", "addNode", "deleteNode", "load"];
+        ["apply", "delete", "scale", "setImage", "expect", "rollback", "killContainer", "crashNode", "restartNode", "partition", "heal", "addNode", "deleteNode", "load", "exec"];
 
     /// <summary>Actions of the scenario format that later versions of KubeSim add.</summary>
     private static readonly string[] PlannedActions =
-        ["crashControlPlane", "restartControlPlane", "exec"];
+        ["crashControlPlane", "restartControlPlane"];
 
     /// <summary>Loads a scenario file; throws <see cref="ScenarioLoadException"/> listing every problem.</summary>
     public static Scenario LoadFile(string path)

@@ -25,6 +25,7 @@ internal static class StepActions
         "addNode" => NodeActions.ReadAddNode(body, f, roster),
         "deleteNode" => NodeActions.ReadDeleteNode(body, f, roster),
         "load" => LoadActions.Read(body, f),
+        "exec" => ExecSteps.ReadAction(body, f),
         _ => null,
     };
 

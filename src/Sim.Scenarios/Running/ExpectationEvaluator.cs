@@ -10,10 +10,11 @@ namespace Sim.Scenarios;
 /// <summary>Checks expectations against the API server's current state, recording what was actually there.</summary>
 internal static class ExpectationEvaluator
 {
-    public static ExpectationResult Evaluate(SimulatedCluster cluster, Expectation expectation, SimDuration at)
+    public static ExpectationResult Evaluate(SimulatedCluster cluster, Expectation expectation, SimDuration at, SimTime? execDeadline = null)
     {
         var (passed, actual) = expectation switch
         {
+            ExecExpectation x => ExecExpectations.Evaluate(cluster, x, execDeadline ?? SimTime.MaxValue),
             PodsExpectation p => Pods(cluster.Api, p),
             ObjectExpectation o => Object(cluster.Api, o),
             EventsExpectation e => Events(cluster.Api, e),

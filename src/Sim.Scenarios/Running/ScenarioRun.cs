@@ -39,7 +39,8 @@ public sealed class ScenarioRun
             ClientRateLimits = scenario.Cluster.ClientRateLimits ? ClientRateLimits.Defaults : ClientRateLimits.Off,
         });
         if (options.RecordTimeline) _timeline = new TimelineRecorder(Cluster.Api, scenario.Start);
-        _executor = new StepExecutor(Cluster, scenario.Start);
+        // An exec'd command still running when the run ends is killed then (kubectl would still be waiting).
+        _executor = new StepExecutor(Cluster, scenario.Start) { ExecDeadline = scenario.Start + End };
     }
 
     /// <summary>The scenario.</summary>
@@ -122,7 +123,7 @@ public sealed class ScenarioRun
         {
             foreach (var e in expect.Expectations)
             {
-                var result = ExpectationEvaluator.Evaluate(Cluster, e, at);
+                var result = ExpectationEvaluator.Evaluate(Cluster, e, at, Scenario.Start + End);
                 _expectations.Add(result);
                 _timeline?.Add(new TimelineEntry(at, result.Passed ? TimelineKind.ExpectationPassed : TimelineKind.ExpectationFailed,
                     "expect", result.Passed ? "passed" : "FAILED", "", $"{result.Description} (actual: {result.Actual})"));

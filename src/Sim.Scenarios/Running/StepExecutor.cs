@@ -17,7 +17,7 @@ internal sealed record ActionOutcome(bool Ok, string Subject, string Message);
 /// Carries out scenario actions through the API, as <c>kubectl</c> would (user agent <c>kubectl</c>, on the control
 /// plane, without a rate limit), one request at a time, each awaited as kubectl waits for its answer.
 /// </summary>
-internal sealed class StepExecutor(SimulatedCluster cluster, SimTime origin)
+internal sealed partial class StepExecutor(SimulatedCluster cluster, SimTime origin)
 {
     private readonly ApiClient _kubectl = cluster.Client("kubectl");
 
@@ -53,6 +53,8 @@ internal sealed class StepExecutor(SimulatedCluster cluster, SimTime origin)
                 return [AddNode(add)];
             case DeleteNodeAction del:
                 return [await DeleteNode(del)];
+            case ExecAction e:
+                return [await Exec(e)];
             default:
                 return [new ActionOutcome(false, "", $"action {action.Verb} is not supported")];
         }
