@@ -214,7 +214,7 @@ public sealed partial class SimulatedCluster
         _incarnations[spec.Name] = incarnation + 1;
         // The first machine of a name draws what a node of that name listed at the start would; later ones their own.
         var random = Random.Fork(incarnation == 0 ? "kubelet/" + spec.Name : $"kubelet/{spec.Name}/{incarnation}");
-        var machine = new NodeMachine(spec, index >= 0 ? index : _machines.Count, Loop, random);
+        var machine = new NodeMachine(spec, index >= 0 ? index : _machines.Count, Loop, random, Storage);
         var kubelet = new Kubelet(machine, KubeletClient(spec.Name), random);
         if (index >= 0)
         {
