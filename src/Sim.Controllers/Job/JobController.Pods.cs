@@ -60,7 +60,7 @@ public sealed partial class JobController
             return;
         }
         if (!finalizerRemoved) _orphanQueue.Add(Key(cur));
-        if (referenceChanged || !SameLabels(old.Metadata.Labels, cur.Metadata.Labels))
+        if (referenceChanged || !Sim.Core.Api.Selectors.Labels.Same(old.Metadata.Labels, cur.Metadata.Labels))
             foreach (var job in _owners.Selecting(cur)) EnqueueBatched(job);
     }
 
@@ -96,16 +96,6 @@ public sealed partial class JobController
         if (a is null || b is null) return false;
         return a.Uid == b.Uid && a.Kind == b.Kind && a.Name == b.Name && a.ApiVersion == b.ApiVersion
             && a.Controller == b.Controller && a.BlockOwnerDeletion == b.BlockOwnerDeletion;
-    }
-
-    private static bool SameLabels(IDictionary<string, string>? a, IDictionary<string, string>? b)
-    {
-        if (ReferenceEquals(a, b)) return true;
-        if ((a?.Count ?? 0) != (b?.Count ?? 0)) return false;
-        if (a is null || b is null) return true;
-        foreach (var (k, v) in a)
-            if (!b.TryGetValue(k, out var other) || other != v) return false;
-        return true;
     }
 
     /// <summary>

@@ -45,7 +45,7 @@ internal sealed class CachedPod
         Assumed && assumed &&
         NodeName == pod.Spec.NodeName &&
         Terminating == pod.Metadata.DeletionTimestamp is not null &&
-        Framework.Events.SameLabels(Pod.Metadata.Labels, pod.Metadata.Labels);
+        Sim.Core.Api.Selectors.Labels.Same(Pod.Metadata.Labels, pod.Metadata.Labels);
 
     /// <summary>Takes a newer version for which <see cref="IsSameAccounting"/> or <see cref="IsBindingOf"/> holds.</summary>
     public void Refresh(V1Pod pod) => Pod = pod;

@@ -15,7 +15,7 @@ internal static class Events
         var changes = ActionType.None;
         if (node.AllocatableCpuMilli != old.CpuMilli || node.AllocatableMemoryBytes != old.MemoryBytes || node.AllocatablePods != old.Pods)
             changes |= ActionType.UpdateNodeAllocatable;
-        if (!SameLabels(old.Labels, node.Labels)) changes |= ActionType.UpdateNodeLabel;
+        if (!Sim.Core.Api.Selectors.Labels.Same(old.Labels, node.Labels)) changes |= ActionType.UpdateNodeLabel;
         if (node.Unschedulable != old.Unschedulable || !old.Taints.AsSpan().SequenceEqual(node.Taints)) changes |= ActionType.UpdateNodeTaint;
         return changes;
     }
@@ -27,18 +27,8 @@ internal static class Events
         // Only additions to tolerations and removals of gates are allowed on a pod, so counts tell.
         if ((old.Spec.Tolerations?.Count ?? 0) != (pod.Spec.Tolerations?.Count ?? 0)) changes |= ActionType.UpdatePodTolerations;
         if ((old.Spec.SchedulingGates?.Count ?? 0) != (pod.Spec.SchedulingGates?.Count ?? 0)) changes |= ActionType.UpdatePodSchedulingGatesEliminated;
-        if (!SameLabels(old.Metadata.Labels, pod.Metadata.Labels)) changes |= ActionType.UpdatePodLabel;
+        if (!Sim.Core.Api.Selectors.Labels.Same(old.Metadata.Labels, pod.Metadata.Labels)) changes |= ActionType.UpdatePodLabel;
         return changes;
-    }
-
-    public static bool SameLabels(IDictionary<string, string>? a, IDictionary<string, string>? b)
-    {
-        if (ReferenceEquals(a, b)) return true;
-        if ((a?.Count ?? 0) != (b?.Count ?? 0)) return false;
-        if (a is null || b is null) return true;
-        foreach (var (k, v) in a)
-            if (!b.TryGetValue(k, out var other) || other != v) return false;
-        return true;
     }
 }
 

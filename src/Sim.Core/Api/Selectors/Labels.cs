@@ -14,6 +14,17 @@ public static partial class Labels
     [GeneratedRegex("^" + LabelValueFmt + "$")]
     private static partial Regex LabelValue();
 
+    /// <summary>Whether two label maps hold the same keys and values (null and empty are the same), without allocating.</summary>
+    public static bool Same(IDictionary<string, string>? a, IDictionary<string, string>? b)
+    {
+        if (ReferenceEquals(a, b)) return true;
+        if ((a?.Count ?? 0) != (b?.Count ?? 0)) return false;
+        if (a is null || b is null) return true;
+        foreach (var (k, v) in a)
+            if (!b.TryGetValue(k, out var other) || other != v) return false;
+        return true;
+    }
+
     /// <summary>Null when <paramref name="value"/> is a valid label value; otherwise Kubernetes' message.</summary>
     public static string? ValidateValue(string value)
     {
