@@ -52,8 +52,11 @@ public sealed record TableColumnDefinition(
     [property: JsonPropertyName("priority")] int Priority);
 
 /// <summary>One row of a Table: its cells and the object it shows.</summary>
-public sealed record TableRow
+public sealed class TableRow
 {
+    /// <summary>A row printed from <paramref name="source"/>.</summary>
+    public TableRow(KubeObject source) => Source = source;
+
     /// <summary>
     /// One cell per column definition: a <see cref="string"/>, a <see cref="long"/> (Go's <c>int64</c>) or a
     /// <see cref="bool"/>, exactly the Go types kube-apiserver puts there (which do not always match the column's type:
@@ -76,7 +79,7 @@ public sealed record TableRow
 
     /// <summary>The object the row was printed from, whatever <see cref="Object"/> holds; not part of the wire form.</summary>
     [JsonIgnore]
-    public required KubeObject Source { get; init; }
+    public KubeObject Source { get; }
 }
 
 /// <summary>A row condition (<c>metav1.TableRowCondition</c>); kube-apiserver sets only <c>Completed</c>, on finished pods.</summary>

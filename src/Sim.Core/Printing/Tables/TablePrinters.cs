@@ -72,7 +72,7 @@ public static class TablePrinters
         for (var i = 0; i < objects.Count; i++)
         {
             var (cells, conditions) = printer.Row(objects[i], now);
-            rows[i] = new TableRow { Cells = cells, Conditions = conditions, Object = Payload(objects[i], options), Source = objects[i] };
+            rows[i] = new TableRow(objects[i]) { Cells = cells, Conditions = conditions, Object = Payload(objects[i], options) };
         }
         return new ObjectTable
         {
@@ -103,11 +103,10 @@ public static class TablePrinters
         {
             var meta = objects[i].Metadata;
             var created = HumanDuration.IsZero(meta?.CreationTimestamp) ? DateTime.MinValue : HumanDuration.Utc(meta!.CreationTimestamp!.Value);
-            rows[i] = new TableRow
+            rows[i] = new TableRow(objects[i])
             {
                 Cells = [meta?.Name ?? "", created.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)],
                 Object = Payload(objects[i], options),
-                Source = objects[i],
             };
         }
         return new ObjectTable
