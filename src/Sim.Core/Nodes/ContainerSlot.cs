@@ -25,6 +25,13 @@ internal sealed class ContainerSlot(V1Container spec, bool isInit, ContainerProg
 
     public string? WaitingMessage { get; set; }
 
+    /// <summary>
+    /// The image name last parsed for this container and the InvalidImageName message it gave (null when it parsed):
+    /// the kubelet parses on every sync, every 10-15 s, and a name of 100,000 characters (the API sets no limit) made
+    /// each parse and message cost milliseconds.
+    /// </summary>
+    public (string Image, string? Message)? ParsedImage { get; set; }
+
     public SimTime? StartedAt { get; set; }
 
     public V1ContainerStateTerminated? Terminated { get; set; }

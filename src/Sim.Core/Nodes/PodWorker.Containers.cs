@@ -41,11 +41,16 @@ internal sealed partial class PodWorker
         var policy = slot.Spec.ImagePullPolicy ?? "IfNotPresent";
         SimDuration? pullOverride = Pod.Metadata.Annotations?.TryGetValue(ContainerProgram.ImagePullAnnotation, out var p) == true
             && GoDuration.TryParse(p, out var d, out _) ? d : null;
-        if (ImageReference.Problem(image) is { } invalid)
+        if (slot.ParsedImage is not { } parsed || !ReferenceEquals(parsed.Image, image))
+        {
+            var problem = ImageReference.Problem(image);
+            slot.ParsedImage = parsed = (image, problem is null ? null : $"Failed to apply default image tag {Sim.Core.Api.GoValue.Quote(image)}: {problem}");
+        }
+        if (parsed.Message is { } invalid)
         {
             // The kubelet parses the name before anything else; no registry is asked.
             slot.WaitingReason = "InvalidImageName";
-            slot.WaitingMessage = $"Failed to apply default image tag {Sim.Core.Api.GoValue.Quote(image)}: {invalid}";
+            slot.WaitingMessage = invalid;
             _kubelet.Recorder.Warning(Pod, "InspectFailed", slot.WaitingMessage, slot.FieldPath);
             _kubelet.Recorder.Warning(Pod, "Failed", "Error: InvalidImageName", slot.FieldPath);
             _busy = false;
